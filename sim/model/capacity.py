@@ -1,0 +1,97 @@
+"""Offered load against staffed hours per district: can this scenario be stable at all?
+
+A yearly average check, before any simulation: if the work that arrives in a district needs
+more officer-hours than its roster supplies, queues grow without bound whatever the dispatch
+policy. Passing it is necessary, not sufficient (peaks within a day can still overload).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scenario.posting import posted_stations
+from ..scenario.prevention import reduction_by_precinct
+from ..scenario.schema import Scenario
+from ..scenario.volumes import DAYS_PER_YEAR, all_origins, profile, work_minutes
+from .city import ROLE_INSPECTOR, build_city
+from .travel import TravelModel
+
+WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
+
+
+@dataclass(frozen=True)
+class DistrictLoad:
+    district: str
+    field_hours: float
+    station_hours: float
+    inspector_hours: float
+    assistant_hours: float
+    prevention_hours: float
+
+    @property
+    def field_load(self) -> float:
+        """Field work over the inspector hours left after prevention."""
+        available = self.inspector_hours - self.prevention_hours
+        return self.field_hours / available if available > 0 else float("inf")
+
+    @property
+    def total_load(self) -> float:
+        available = self.inspector_hours + self.assistant_hours - self.prevention_hours
+        work = self.field_hours + self.station_hours
+        return work / available if available > 0 else float("inf")
+
+    @property
+    def stable(self) -> bool:
+        return self.field_load < 1.0 and self.total_load < 1.0
+
+
+def mean_travel_minutes(scenario: Scenario, radius_km: float, hourly: np.ndarray) -> float:
+    """Expected outbound trip from a station at the centre of a disk to a uniform point in it."""
+    travel = TravelModel(scenario.travel)
+    by_hour = travel.minutes_array(np.full(24, 2.0 * radius_km / 3.0), np.arange(24))
+    return float(np.dot(by_hour, hourly))
+
+
+def offered_load(scenario: Scenario) -> list[DistrictLoad]:
+    stations = posted_stations(scenario)
+    reduction = reduction_by_precinct(scenario, stations)
+    targeted = set(scenario.prevention.call_types) if scenario.prevention else set()
+    field = {d.name: 0.0 for d in scenario.city.districts}
+    desk = dict(field)
+    for origin in all_origins(scenario):
+        call_type = scenario.demand[origin.call_type]
+        volume = origin.yearly_volume
+        if origin.call_type in targeted:
+            volume *= 1.0 - reduction.get(origin.precinct, 0.0)
+        minutes = work_minutes(call_type)
+        if call_type.kind == "field":
+            hourly = profile(scenario, call_type.hourly_profile, 24)
+            minutes += mean_travel_minutes(scenario, origin.radius_km, hourly) * call_type.officers
+            field[origin.district] += volume * minutes / 60.0
+        else:
+            desk[origin.district] += volume * minutes / 60.0
+
+    roster = scenario.staffing.roster
+    availability = scenario.staffing.availability
+    layout = build_city(scenario)
+    inspectors = {d: 0.0 for d in field}
+    assistants = dict(inspectors)
+    for member in layout.staff:
+        shift = roster[member.shift]
+        hours = availability * shift.hours * len(set(shift.weekdays)) * WEEKS_PER_YEAR
+        district = layout.district_names[layout.station_district[member.station]]
+        (inspectors if member.role == ROLE_INSPECTOR else assistants)[district] += hours
+    prevention = dict.fromkeys(field, 0.0)
+    if scenario.prevention is not None:
+        for station in stations:
+            prevention[station.district] += (
+                station.inspectors * availability * scenario.prevention.hours_per_week * WEEKS_PER_YEAR
+            )
+    if scenario.staffing.assistants_take_field:
+        inspectors = {d: inspectors[d] + assistants[d] for d in inspectors}
+        assistants = dict.fromkeys(assistants, 0.0)
+    return [
+        DistrictLoad(d, field[d], desk[d], inspectors[d], assistants[d], prevention[d]) for d in field
+    ]

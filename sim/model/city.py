@@ -1,0 +1,121 @@
+"""The static layout a replication runs on: places in km, stations, staff and demand origins.
+
+Built once from the validated scenario into plain arrays and index lists, so the event loop
+never looks a name up or walks a pydantic model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..scenario.posting import PostedStation, largest_remainder, posted_stations
+from ..scenario.prevention import reduction_by_precinct
+from ..scenario.routing import station_for
+from ..scenario.schema import Scenario
+from ..scenario.volumes import Origin, all_origins
+from .geometry import Projection
+
+ROLE_INSPECTOR = 0
+ROLE_ASSISTANT = 1
+ROLES = ("inspector", "assistant")
+KINDS = ("field", "walk_in", "desk")
+STATION_KINDS = ("fixed", "modular", "service_centre")
+
+
+@dataclass
+class StaffMember:
+    name: str
+    role: int
+    station: int
+    shift: int
+
+
+@dataclass
+class CityLayout:
+    scenario: Scenario
+    projection: Projection
+    district_names: list[str]
+    district_neighbours: list[list[int]]
+    precinct_names: list[str]
+    precinct_district: np.ndarray
+    stations: list[PostedStation]
+    station_xy: np.ndarray
+    station_precinct: np.ndarray
+    station_district: np.ndarray
+    station_kind: np.ndarray
+    staff: list[StaffMember]
+    origins: list[Origin]
+    origin_station: np.ndarray  # walk-in/desk destination; -1 for field origins
+    origin_reduction: np.ndarray  # prevention cut applied to the origin's rate
+    type_names: list[str]
+    hotspot_names: list[str] = field(default_factory=list)
+
+    @property
+    def n_staff(self) -> int:
+        return len(self.staff)
+
+
+def build_city(scenario: Scenario) -> CityLayout:
+    city = scenario.city
+    district_names = [d.name for d in city.districts]
+    district_index = {name: i for i, name in enumerate(district_names)}
+    precinct_names = [p.name for p in city.precincts]
+    precinct_index = {name: i for i, name in enumerate(precinct_names)}
+    weights = np.array([p.population for p in city.precincts])
+    lon0 = float(np.average([p.lon for p in city.precincts], weights=weights))
+    lat0 = float(np.average([p.lat for p in city.precincts], weights=weights))
+    projection = Projection(lon0, lat0)
+
+    stations = posted_stations(scenario)
+    sx, sy = projection.to_km([s.lon for s in stations], [s.lat for s in stations])
+    staff = _post_staff(scenario, stations)
+
+    reduction = reduction_by_precinct(scenario, stations)
+    targeted = set(scenario.prevention.call_types) if scenario.prevention else set()
+    origins = all_origins(scenario)
+    origin_station = np.full(len(origins), -1, dtype=np.int32)
+    station_index = {s.name: i for i, s in enumerate(stations)}
+    for i, origin in enumerate(origins):
+        if scenario.demand[origin.call_type].kind != "field":
+            target = station_for(scenario, origin, stations)
+            origin_station[i] = station_index[target.name]
+    origin_reduction = np.array(
+        [reduction.get(o.precinct, 0.0) if o.call_type in targeted else 0.0 for o in origins]
+    )
+    return CityLayout(
+        scenario=scenario,
+        projection=projection,
+        district_names=district_names,
+        district_neighbours=[[district_index[n] for n in d.neighbours] for d in city.districts],
+        precinct_names=precinct_names,
+        precinct_district=np.array([district_index[p.district] for p in city.precincts], dtype=np.int32),
+        stations=stations,
+        station_xy=np.column_stack([sx, sy]) if stations else np.zeros((0, 2)),
+        station_precinct=np.array([precinct_index[s.precinct] for s in stations], dtype=np.int32),
+        station_district=np.array([district_index[s.district] for s in stations], dtype=np.int32),
+        station_kind=np.array([STATION_KINDS.index(s.kind) for s in stations], dtype=np.int8),
+        staff=staff,
+        origins=origins,
+        origin_station=origin_station,
+        origin_reduction=origin_reduction,
+        type_names=list(scenario.demand),
+        hotspot_names=[h.name for h in city.hotspots],
+    )
+
+
+def _post_staff(scenario: Scenario, stations: list[PostedStation]) -> list[StaffMember]:
+    """Every staff member with their station and shift, shifts shared out per station by roster share."""
+    roster = scenario.staffing.roster
+    staff: list[StaffMember] = []
+    for station_id, station in enumerate(stations):
+        for role, count in ((ROLE_INSPECTOR, station.inspectors), (ROLE_ASSISTANT, station.assistants)):
+            shifts = [i for i, s in enumerate(roster) if ROLES[role] in s.roles]
+            shares = largest_remainder(count, np.array([roster[i].share for i in shifts]))
+            ordinal = 0
+            for shift, n in zip(shifts, shares):
+                for _ in range(int(n)):
+                    staff.append(StaffMember(f"{station.name}/{ROLES[role]}/{ordinal}", role, station_id, shift))
+                    ordinal += 1
+    return staff

@@ -1,0 +1,151 @@
+"""Every call of a replication, drawn in numpy blocks before the clock starts.
+
+Arrivals are a non-homogeneous Poisson process with a piecewise-constant rate per hour of the
+week (exact for such a rate: a Poisson count per hour, uniform times within it). Each origin
+and each purpose (arrivals, location, service, ...) has its own named stream, so changing one
+call type, station or staffing level leaves every other call of the replication unchanged.
+The run starts on a Monday at 00:00.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scenario.volumes import DAYS_PER_YEAR, profile
+from .city import KINDS, CityLayout
+from .streams import Streams
+
+MINUTES_PER_HOUR = 60.0
+HOURS_PER_WEEK = 168
+
+
+@dataclass
+class Calls:
+    """Column arrays, one entry per call, sorted by creation time."""
+
+    created_min: np.ndarray
+    origin: np.ndarray
+    call_type: np.ndarray
+    priority: np.ndarray
+    kind: np.ndarray
+    officers: np.ndarray
+    precinct: np.ndarray
+    district: np.ndarray
+    station: np.ndarray  # destination station for walk-in and desk calls, -1 for field calls
+    x_km: np.ndarray
+    y_km: np.ndarray
+    service_min: np.ndarray
+    paperwork_min: np.ndarray
+    patience_min: np.ndarray  # inf where the caller never gives up
+
+    def __len__(self) -> int:
+        return len(self.created_min)
+
+
+def weekly_shape(layout: CityLayout, origin_index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each hour of the week: share of the weekly volume, open-period offset and width (hours).
+
+    Field calls arrive at any hour; walk-in calls only while their station is open, with the
+    weekly volume kept and moved into the open hours.
+    """
+    scenario = layout.scenario
+    origin = layout.origins[origin_index]
+    call_type = scenario.demand[origin.call_type]
+    hourly = profile(scenario, call_type.hourly_profile, 24)
+    weekday = profile(scenario, call_type.weekday_profile, 7)
+    share = np.outer(weekday, hourly).ravel()
+    offset = np.zeros(HOURS_PER_WEEK)
+    width = np.ones(HOURS_PER_WEEK)
+    if call_type.kind == "walk_in":
+        station = layout.stations[layout.origin_station[origin_index]]
+        hours = np.arange(24.0)
+        start = np.clip(station.opens_hour - hours, 0.0, 1.0)
+        end = np.clip(station.closes_hour - hours, 0.0, 1.0)
+        day_width = np.maximum(end - start, 0.0)
+        open_day = np.isin(np.arange(7), station.open_weekdays).astype(float)
+        width = np.outer(open_day, day_width).ravel()
+        offset = np.tile(start, 7)
+        open_share = share * width
+        if open_share.sum() <= 0:
+            open_share = width.copy()  # the profile is zero while open: spread evenly over open hours
+        share = open_share / open_share.sum()
+    return share, offset, width
+
+
+def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> Calls:
+    """Draw all calls of `total_days` days (warm-up included)."""
+    scenario = layout.scenario
+    total_min = total_days * 24 * MINUTES_PER_HOUR
+    n_bins = int(np.ceil(total_min / MINUTES_PER_HOUR))
+    bin_start = np.arange(n_bins) * MINUTES_PER_HOUR
+    hour_of_week = np.arange(n_bins) % HOURS_PER_WEEK
+    type_index = {name: i for i, name in enumerate(layout.type_names)}
+    parts: list[dict[str, np.ndarray]] = []
+
+    for index, origin in enumerate(layout.origins):
+        call_type = scenario.demand[origin.call_type]
+        share, offset, width = weekly_shape(layout, index)
+        per_week = origin.yearly_volume * 7.0 / DAYS_PER_YEAR
+        mean_count = per_week * share[hour_of_week]
+        last = total_min - bin_start[-1]
+        if last < MINUTES_PER_HOUR:  # a horizon that ends inside an hour
+            mean_count[-1] *= last / MINUTES_PER_HOUR
+        key = origin.key
+        arrivals = streams.get(f"arrivals/{key}")
+        counts = arrivals.poisson(mean_count)
+        n = int(counts.sum())
+        if n == 0:
+            continue
+        bins = np.repeat(np.arange(n_bins), counts)
+        w = width[hour_of_week[bins]]
+        span = np.minimum(w * MINUTES_PER_HOUR, total_min - bin_start[bins] - offset[hour_of_week[bins]] * MINUTES_PER_HOUR)
+        created = bin_start[bins] + offset[hour_of_week[bins]] * MINUTES_PER_HOUR + arrivals.random(n) * span
+        keep = np.ones(n, dtype=bool)
+        reduction = layout.origin_reduction[index]
+        if reduction > 0:
+            keep = streams.get(f"prevention/{key}").random(n) >= reduction
+
+        if call_type.kind == "field":
+            where = streams.get(f"location/{key}")
+            radius = origin.radius_km * np.sqrt(where.random(n))
+            angle = 2 * np.pi * where.random(n)
+            cx, cy = layout.projection.to_km(origin.lon, origin.lat)
+            x = cx + radius * np.cos(angle)
+            y = cy + radius * np.sin(angle)
+            station = -1
+        else:
+            station = int(layout.origin_station[index])
+            x = np.full(n, layout.station_xy[station, 0])
+            y = np.full(n, layout.station_xy[station, 1])
+        service = call_type.service.sample(streams.get(f"service/{key}"), n)
+        paperwork = call_type.paperwork.sample(streams.get(f"paperwork/{key}"), n)
+        patience = (
+            call_type.patience.sample(streams.get(f"patience/{key}"), n)
+            if call_type.patience is not None else np.full(n, np.inf)
+        )
+        precinct = layout.precinct_names.index(origin.precinct)
+        parts.append({
+            "created_min": created[keep],
+            "origin": np.full(n, index, dtype=np.int32)[keep],
+            "call_type": np.full(n, type_index[origin.call_type], dtype=np.int16)[keep],
+            "priority": np.full(n, call_type.priority, dtype=np.int8)[keep],
+            "kind": np.full(n, KINDS.index(call_type.kind), dtype=np.int8)[keep],
+            "officers": np.full(n, call_type.officers, dtype=np.int8)[keep],
+            "precinct": np.full(n, precinct, dtype=np.int32)[keep],
+            "district": np.full(n, layout.precinct_district[precinct], dtype=np.int32)[keep],
+            "station": np.full(n, station, dtype=np.int32)[keep],
+            "x_km": x[keep],
+            "y_km": y[keep],
+            "service_min": service[keep],
+            "paperwork_min": paperwork[keep],
+            "patience_min": patience[keep],
+        })
+
+    if not parts:
+        empty = {name: np.zeros(0) for name in Calls.__dataclass_fields__}
+        return Calls(**empty)
+    columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    order = np.argsort(columns["created_min"], kind="stable")
+    return Calls(**{name: values[order] for name, values in columns.items()})

@@ -1,0 +1,131 @@
+"""Dispatch policies: who answers a field call, and which waiting call a freed officer takes.
+
+Waiting calls sit in heaps ordered by (priority, creation time); a heap entry whose call has
+been fully staffed meanwhile is dropped when it reaches the top, which is cheaper than removing
+it from every heap it sits in.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from ..scenario.schema import Dispatch
+from .city import CityLayout
+from .staff import Staff
+
+Entry = tuple[int, float, int]  # (priority, created_min, call)
+
+
+class _Tier:
+    """A group of staff searched together, as an index array and a list."""
+
+    def __init__(self, members: list[int]) -> None:
+        self.array = np.asarray(sorted(members), dtype=np.intp)
+        self.list = [int(s) for s in self.array]
+
+
+def _head(heap: list[Entry], waiting: dict[int, int]) -> Entry | None:
+    while heap:
+        entry = heap[0]
+        if entry[2] in waiting:
+            return entry
+        heapq.heappop(heap)
+    return None
+
+
+class ClosestAvailable:
+    """The nearest free officer anywhere in the city; one city-wide queue."""
+
+    levels = 0
+
+    def __init__(self, layout: CityLayout, staff: Staff, waiting: dict[int, int]) -> None:
+        self.staff = staff
+        self.waiting = waiting
+        self.everyone = _Tier([s for s in range(staff.n) if staff.field_ok[s]])
+        self.queue: list[Entry] = []
+
+    def officer_for(self, precinct: int, district: int, level: int, x: float, y: float, now: float,
+                    urgent: bool) -> int:
+        return self.staff.nearest_free(self.everyone.array, self.everyone.list, x, y, now, urgent)
+
+    def enqueue(self, entry: Entry, precinct: int, district: int, level: int) -> None:
+        heapq.heappush(self.queue, entry)
+
+    def best_call_for(self, s: int) -> Entry | None:
+        return _head(self.queue, self.waiting)
+
+    def preemption_pool(self, district: int) -> np.ndarray:
+        return self.everyone.array
+
+
+class PrecinctFirst:
+    """Own precinct first; after `backup_wait_min` the district; after `neighbour_wait_min` its neighbours."""
+
+    levels = 2
+
+    def __init__(self, layout: CityLayout, staff: Staff, waiting: dict[int, int]) -> None:
+        self.staff = staff
+        self.waiting = waiting
+        n_precincts = len(layout.precinct_names)
+        n_districts = len(layout.district_names)
+        field = [s for s in range(staff.n) if staff.field_ok[s]]
+        self.by_precinct = [_Tier([s for s in field if staff.precinct[s] == p]) for p in range(n_precincts)]
+        self.by_district = [_Tier([s for s in field if staff.district[s] == d]) for d in range(n_districts)]
+        self.neighbours = layout.district_neighbours
+        self.by_neighbours = [
+            _Tier([s for s in field if staff.district[s] in set(layout.district_neighbours[d])])
+            for d in range(n_districts)
+        ]
+        self.precinct_queue: list[list[Entry]] = [[] for _ in range(n_precincts)]
+        self.district_queue: list[list[Entry]] = [[] for _ in range(n_districts)]
+        self.neighbour_queue: list[list[Entry]] = [[] for _ in range(n_districts)]
+
+    def _tier(self, precinct: int, district: int, level: int) -> _Tier:
+        if level == 0:
+            return self.by_precinct[precinct]
+        return self.by_district[district] if level == 1 else self.by_neighbours[district]
+
+    def officer_for(self, precinct: int, district: int, level: int, x: float, y: float, now: float,
+                    urgent: bool) -> int:
+        for tier_level in range(level + 1):
+            tier = self._tier(precinct, district, tier_level)
+            s = self.staff.nearest_free(tier.array, tier.list, x, y, now, urgent)
+            if s >= 0:
+                return s
+        return -1
+
+    def officers_at_level(self, precinct: int, district: int, level: int, x: float, y: float, now: float,
+                    urgent: bool) -> int:
+        """A free officer from the tier that `level` newly opens, or -1."""
+        tier = self._tier(precinct, district, level)
+        return self.staff.nearest_free(tier.array, tier.list, x, y, now, urgent)
+
+    def enqueue(self, entry: Entry, precinct: int, district: int, level: int) -> None:
+        if level == 0:
+            heapq.heappush(self.precinct_queue[precinct], entry)
+        elif level == 1:
+            heapq.heappush(self.district_queue[district], entry)
+        else:
+            heapq.heappush(self.neighbour_queue[district], entry)
+
+    def best_call_for(self, s: int) -> Entry | None:
+        district = self.staff.district[s]
+        best = _head(self.precinct_queue[self.staff.precinct[s]], self.waiting)
+        other = _head(self.district_queue[district], self.waiting)
+        if other is not None and (best is None or other < best):
+            best = other
+        for neighbour in self.neighbours[district]:
+            other = _head(self.neighbour_queue[neighbour], self.waiting)
+            if other is not None and (best is None or other < best):
+                best = other
+        return best
+
+    def preemption_pool(self, district: int) -> np.ndarray:
+        return self.by_district[district].array
+
+
+def make_policy(dispatch: Dispatch, layout: CityLayout, staff: Staff, waiting: dict[int, int]):
+    policies = {"closest-available": ClosestAvailable, "precinct-first": PrecinctFirst}
+    return policies[dispatch.policy](layout, staff, waiting)

@@ -1,0 +1,481 @@
+"""The SimPy event loop: arrivals, dispatch, travel, service, paperwork, returns, shifts.
+
+Each event is a SimPy `Timeout` with a callback rather than a process per call or officer: a
+call's whole future (travel, service, paperwork) is known when an officer takes it, so one
+event marks the moment the officer is free again. An event made stale by preemption carries an
+old job token and is ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from .city import ROLE_ASSISTANT, ROLE_INSPECTOR, CityLayout
+from .demand import Calls
+from .dispatch import make_policy
+from .records import CallRecords
+from .shifts import Occurrence, prevention_windows
+from .staff import Staff
+from .stations import StationQueues
+from .travel import TravelModel
+
+FIELD = 0
+JOB_FIELD = 0
+JOB_DESK = 1
+
+
+class Monitor:
+    """Time integral of the number of field calls waiting for an officer, after the warm-up."""
+
+    def __init__(self, warmup_min: float) -> None:
+        self.warmup = warmup_min
+        self.last = warmup_min
+        self.area = 0.0
+
+    def change(self, now: float, count: int) -> None:
+        if now > self.last:
+            self.area += count * (now - self.last)
+            self.last = now
+
+
+class Engine:
+    def __init__(self, layout: CityLayout, calls: Calls, roster: list[Occurrence],
+                 total_min: float, warmup_min: float) -> None:
+        scenario = layout.scenario
+        self.layout = layout
+        self.calls = calls
+        self.total_min = total_min
+        self.env = simpy.Environment()
+        self.staff = Staff(layout, scenario.staffing.assistants_take_field)
+        self.travel = TravelModel(scenario.travel)
+        self.waiting: dict[int, int] = {}
+        self.policy = make_policy(scenario.dispatch, layout, self.staff, self.waiting)
+        dispatch = scenario.dispatch
+        self.preemption = dispatch.preemption
+        self.return_home = dispatch.return_to_station
+        self.backup_wait = dispatch.backup_wait_min
+        self.neighbour_wait = dispatch.neighbour_wait_min
+        if self.policy.levels == 0:
+            self.start_level = 0
+        else:
+            self.start_level = 0 if self.backup_wait > 0 else (1 if self.neighbour_wait > 0 else 2)
+        self.records = CallRecords(len(calls))
+        self.monitor = Monitor(warmup_min)
+        self.roster = roster
+        self.prevention_now = False
+        self.prevention_windows = prevention_windows(scenario, total_min / 1440.0)
+
+        n = self.staff.n
+        self.token = [0] * n
+        self.job_call = [-1] * n
+        self.job_kind = [JOB_FIELD] * n
+        self.job_start = [0.0] * n
+        self.job_end_service = [0.0] * n
+        self.job_free = [0.0] * n
+        self.job_prio = np.zeros(n, dtype=np.int8)  # >0: preemptible field job of that priority
+        self.job_prio_v = memoryview(self.job_prio)
+        self.suspended: dict[int, tuple[int, float, float, bool]] = {}
+        self.teams: dict[int, list[tuple[int, float]]] = {}
+        self.station_staff = [[] for _ in layout.stations]
+        for role in (ROLE_ASSISTANT, ROLE_INSPECTOR):
+            for s in range(n):
+                if self.staff.role[s] == role:
+                    self.station_staff[self.staff.home[s]].append(s)
+        self.station_wakeup = [math.inf] * len(layout.stations)
+
+        self.busy_staff = array("i")
+        self.busy_start = array("d")
+        self.busy_end = array("d")
+        self.busy_kind = array("b")
+
+        self.created = memoryview(calls.created_min)
+        self.kind = memoryview(calls.kind)
+        self.priority = memoryview(calls.priority)
+        self.officers = memoryview(calls.officers)
+        self.precinct = memoryview(calls.precinct)
+        self.district = memoryview(calls.district)
+        self.station = memoryview(calls.station)
+        self.x = memoryview(calls.x_km)
+        self.y = memoryview(calls.y_km)
+        self.service = memoryview(calls.service_min)
+        self.paperwork = memoryview(calls.paperwork_min)
+        self.stations = StationQueues(len(layout.stations), memoryview(calls.patience_min), self._abandon)
+        self.next_call = 0
+
+    # --- scheduling -------------------------------------------------------------------------
+
+    def _at(self, time: float, callback, value=None) -> None:
+        event = Timeout(self.env, max(time - self.env._now, 0.0), value)
+        event.callbacks.append(callback)
+
+    def run(self) -> None:
+        for occurrence in self.roster:
+            self._at(max(occurrence.start_min, 0.0), self._on_shift_start, occurrence)
+            if occurrence.end_min < self.total_min:
+                self._at(occurrence.end_min, self._on_shift_end, occurrence)
+        for start, end in self.prevention_windows:
+            self._at(start, self._on_prevention, True)
+            self._at(end, self._on_prevention, False)
+        if len(self.calls):
+            self._at(self.created[0], self._on_arrival)
+        self.env.run(until=self.total_min)
+        self._close()
+
+    # --- arrivals ---------------------------------------------------------------------------
+
+    def _on_arrival(self, event) -> None:
+        i = self.next_call
+        self.next_call = i + 1
+        if i + 1 < len(self.calls):
+            self._at(self.created[i + 1], self._on_arrival)
+        now = self.env._now
+        if self.kind[i] == FIELD:
+            self._new_field_call(i, now)
+        else:
+            self._new_station_call(i, now)
+
+    def _new_field_call(self, i: int, now: float) -> None:
+        need = self.officers[i]
+        precinct, district = self.precinct[i], self.district[i]
+        x, y = self.x[i], self.y[i]
+        priority = self.priority[i]
+        urgent = priority == 1
+        level = self.start_level
+        assigned = 0
+        while assigned < need:
+            s = self.policy.officer_for(precinct, district, level, x, y, now, urgent)
+            if s < 0:
+                break
+            self._dispatch(s, i, now)
+            assigned += 1
+        if assigned == need:
+            return
+        if priority == 1 and self.preemption and need == 1:
+            s = self._preemptable(district, x, y, now)
+            if s >= 0:
+                self._suspend(s, now)
+                self._dispatch(s, i, now)
+                return
+        self.monitor.change(now, len(self.waiting))
+        self.waiting[i] = need - assigned
+        entry = (priority, self.created[i], i)
+        for tier in range(level + 1):
+            self.policy.enqueue(entry, precinct, district, tier)
+        if self.policy.levels:
+            if level < 1:
+                self._at(self.created[i] + self.backup_wait, self._on_escalate, (i, 1))
+            if level < 2:
+                self._at(self.created[i] + self.neighbour_wait, self._on_escalate, (i, 2))
+
+    def _on_escalate(self, event) -> None:
+        i, level = event._value
+        if i not in self.waiting:
+            return
+        now = self.env._now
+        precinct, district = self.precinct[i], self.district[i]
+        x, y = self.x[i], self.y[i]
+        urgent = self.priority[i] == 1
+        while i in self.waiting:
+            s = self.policy.officers_at_level(precinct, district, level, x, y, now, urgent)
+            if s < 0:
+                break
+            self._take_from_queue(s, i, now)
+        if i in self.waiting:
+            self.policy.enqueue((self.priority[i], self.created[i], i), precinct, district, level)
+
+    def _new_station_call(self, i: int, now: float) -> None:
+        station = self.station[i]
+        self.records.station_v[i] = station
+        for s in self.station_staff[station]:
+            if self._can_serve_at_station(s, now):
+                self._serve(s, i, now)
+                return
+        self.stations.push(station, (self.priority[i], self.created[i], i))
+        self._wake_when_back(station, now)
+
+    def _can_serve_at_station(self, s: int, now: float) -> bool:
+        staff = self.staff
+        if not staff.on_duty[s] or staff.busy[s]:
+            return False
+        if staff.role[s] == ROLE_ASSISTANT:
+            return True
+        return not self.prevention_now and staff.at_home(s, now)
+
+    def _wake_when_back(self, station: int, now: float) -> None:
+        """If an idle inspector of `station` is on the way back, look at the queue when they arrive."""
+        staff = self.staff
+        soonest = math.inf
+        for s in self.station_staff[station]:
+            if staff.on_duty[s] and not staff.busy[s] and staff.role[s] == ROLE_INSPECTOR:
+                t1 = staff.t1v[s]
+                if now < t1 < soonest and staff.x1v[s] == staff.home_x[s] and staff.y1v[s] == staff.home_y[s]:
+                    soonest = t1
+        if soonest < self.station_wakeup[station]:
+            self.station_wakeup[station] = soonest
+            self._at(soonest, self._on_station_wakeup, station)
+
+    def _on_station_wakeup(self, event) -> None:
+        station = event._value
+        now = self.env._now
+        if self.station_wakeup[station] <= now + 1e-9:
+            self.station_wakeup[station] = math.inf
+        for s in self.station_staff[station]:
+            if not self.stations.waiting(station):
+                break
+            if self._can_serve_at_station(s, now):
+                entry = self.stations.head(station, now)
+                if entry is None:
+                    break
+                self.stations.pop(station)
+                self._serve(s, entry[2], now)
+        if self.stations.waiting(station):
+            self._wake_when_back(station, now)
+
+    # --- officers taking work ---------------------------------------------------------------
+
+    def _claim(self, s: int) -> None:
+        self.staff.busy[s] = True
+        self.staff.free_field_v[s] = False
+        self.staff.free_any_v[s] = False
+        self.token[s] += 1
+
+    def _dispatch(self, s: int, i: int, now: float) -> None:
+        """Send officer `s` to field call `i` from wherever `s` is now."""
+        staff = self.staff
+        self._claim(s)
+        x, y = self.x[i], self.y[i]
+        px, py = staff.position(s, now)
+        arrive = now + self.travel.minutes(math.hypot(px - x, py - y), now)
+        staff.move(s, now, x, y, arrive)
+        self.job_call[s] = i
+        self.job_kind[s] = JOB_FIELD
+        self.job_start[s] = now
+        self.job_end_service[s] = math.inf
+        records = self.records
+        if records.officers_v[i] == 0:
+            records.dispatched_v[i] = now
+            records.station_v[i] = staff.home[s]
+        records.officers_v[i] += 1
+        need = self.officers[i]
+        if need == 1:
+            self._start_work(s, i, arrive, now)
+            return
+        team = self.teams.setdefault(i, [])
+        team.append((s, arrive))
+        if len(team) == need:
+            attend = max(a for _, a in team)
+            for member, _ in team:
+                self._start_work(member, i, attend, now)
+            del self.teams[i]
+
+    def _start_work(self, s: int, i: int, attend: float, now: float) -> None:
+        end = attend + self.service[i]
+        free_at = end + self.paperwork[i]
+        self.records.arrived_v[i] = attend
+        self.records.completed_v[i] = end
+        self.job_end_service[s] = end
+        self.job_free[s] = free_at
+        if self.preemption and self.officers[i] == 1:
+            self.job_prio_v[s] = self.priority[i]
+        self._at(free_at, self._on_free, (s, self.token[s]))
+
+    def _serve(self, s: int, i: int, now: float) -> None:
+        """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
+        self._claim(s)
+        end = now + self.service[i]
+        free_at = end + self.paperwork[i]
+        self.job_call[s] = i
+        self.job_kind[s] = JOB_DESK
+        self.job_start[s] = now
+        self.job_end_service[s] = end
+        self.job_free[s] = free_at
+        records = self.records
+        records.dispatched_v[i] = now
+        records.arrived_v[i] = now
+        records.completed_v[i] = end
+        records.officers_v[i] = 1
+        self._at(free_at, self._on_free, (s, self.token[s]))
+
+    def _take_from_queue(self, s: int, i: int, now: float) -> None:
+        left = self.waiting[i] - 1
+        self.monitor.change(now, len(self.waiting))
+        if left:
+            self.waiting[i] = left
+        else:
+            del self.waiting[i]
+        self._dispatch(s, i, now)
+
+    # --- officers becoming free -------------------------------------------------------------
+
+    def _record_busy(self, s: int, start: float, end_service: float, end: float, kind: int) -> None:
+        if kind == JOB_FIELD:
+            if end_service > start:
+                self._interval(s, start, min(end_service, end), JOB_FIELD)
+            if end > end_service:
+                self._interval(s, max(start, end_service), end, JOB_DESK)
+        elif end > start:
+            self._interval(s, start, end, JOB_DESK)
+
+    def _interval(self, s: int, start: float, end: float, kind: int) -> None:
+        if end > start:
+            self.busy_staff.append(s)
+            self.busy_start.append(start)
+            self.busy_end.append(end)
+            self.busy_kind.append(kind)
+
+    def _on_free(self, event) -> None:
+        s, token = event._value
+        if token != self.token[s]:
+            return
+        now = self.env._now
+        self._record_busy(s, self.job_start[s], self.job_end_service[s], now, self.job_kind[s])
+        self.job_call[s] = -1
+        self.job_prio_v[s] = 0
+        if s in self.suspended:
+            self._resume(s, now)
+            return
+        self.staff.busy[s] = False
+        self._next_work(s, now)
+
+    def _next_work(self, s: int, now: float) -> None:
+        """Idle member `s` takes the most urgent work it may do, or becomes free."""
+        staff = self.staff
+        if not staff.on_duty[s]:
+            staff.place(s, staff.home_x[s], staff.home_y[s])
+            return
+        home = staff.home[s]
+        inspector = staff.role[s] == ROLE_INSPECTOR
+        field_call = self.policy.best_call_for(s) if staff.field_ok[s] else None
+        if field_call is not None and inspector and self.prevention_now and field_call[0] > 1:
+            field_call = None
+        desk_call = None
+        if (not inspector or not self.prevention_now) and staff.at_home(s, now):
+            desk_call = self.stations.head(home, now)
+        if field_call is not None and (desk_call is None or field_call <= desk_call):
+            self._take_from_queue(s, field_call[2], now)
+            return
+        if desk_call is not None:
+            self.stations.pop(home)
+            self._serve(s, desk_call[2], now)
+            return
+        self.staff.free_any_v[s] = staff.field_ok[s]
+        staff.free_field_v[s] = staff.field_ok[s] and not (inspector and self.prevention_now)
+        if self.return_home and not staff.at_home(s, now):
+            x, y = staff.position(s, now)
+            back = now + self.travel.minutes(math.hypot(x - staff.home_x[s], y - staff.home_y[s]), now)
+            staff.move(s, now, staff.home_x[s], staff.home_y[s], back)
+            if self.stations.waiting(home):
+                self._wake_when_back(home, now)
+
+    # --- preemption -------------------------------------------------------------------------
+
+    def _preemptable(self, district: int, x: float, y: float, now: float) -> int:
+        pool = self.policy.preemption_pool(district)
+        candidates = pool[self.job_prio[pool] > 1]
+        if candidates.size == 0:
+            return -1
+        best, best_km = -1, math.inf
+        for s in candidates.tolist():
+            px, py = self.staff.position(s, now)
+            km = math.hypot(px - x, py - y)
+            if km < best_km:
+                best, best_km = s, km
+        return best
+
+    def _suspend(self, s: int, now: float) -> None:
+        """Take `s` off its lower-priority job, keeping what is left of it to resume later."""
+        i = self.job_call[s]
+        records = self.records
+        reached = self.staff.t1v[s] <= now
+        end_service, free_at = self.job_end_service[s], self.job_free[s]
+        self._record_busy(s, self.job_start[s], end_service, now, JOB_FIELD)
+        if not reached:
+            left_service, left_paperwork = self.service[i], self.paperwork[i]
+            records.arrived_v[i] = math.nan
+            records.completed_v[i] = math.nan
+        elif now < end_service:
+            left_service, left_paperwork = end_service - now, self.paperwork[i]
+            records.completed_v[i] = math.nan
+        else:
+            left_service, left_paperwork = 0.0, free_at - now
+        records.preempted_v[i] = True
+        self.suspended[s] = (i, left_service, left_paperwork, reached)
+        self.job_prio_v[s] = 0
+        self.staff.busy[s] = False
+
+    def _resume(self, s: int, now: float) -> None:
+        i, left_service, left_paperwork, reached = self.suspended.pop(s)
+        staff = self.staff
+        self.token[s] += 1
+        self.job_call[s] = i
+        self.job_kind[s] = JOB_FIELD
+        self.job_start[s] = now
+        if left_service > 0:
+            x, y = self.x[i], self.y[i]
+            px, py = staff.position(s, now)
+            arrive = now + self.travel.minutes(math.hypot(px - x, py - y), now)
+            staff.move(s, now, x, y, arrive)
+            if not reached:
+                self.records.arrived_v[i] = arrive
+            end = arrive + left_service
+            self.records.completed_v[i] = end
+        else:
+            end = now
+        self.job_end_service[s] = end
+        self.job_free[s] = end + left_paperwork
+        self.job_prio_v[s] = self.priority[i]
+        self._at(end + left_paperwork, self._on_free, (s, self.token[s]))
+
+    # --- shifts and prevention --------------------------------------------------------------
+
+    def _on_shift_start(self, event) -> None:
+        occurrence: Occurrence = event._value
+        now = self.env._now
+        staff = self.staff
+        for s in occurrence.members:
+            staff.on_duty[s] = True
+            if not staff.busy[s]:
+                staff.place(s, staff.home_x[s], staff.home_y[s])
+        for s in occurrence.members:
+            if not staff.busy[s]:
+                self._next_work(s, now)
+
+    def _on_shift_end(self, event) -> None:
+        occurrence: Occurrence = event._value
+        staff = self.staff
+        for s in occurrence.members:
+            staff.on_duty[s] = False
+            staff.free_field_v[s] = False
+            self.staff.free_any_v[s] = False
+
+    def _on_prevention(self, event) -> None:
+        starting = event._value
+        self.prevention_now = starting
+        now = self.env._now
+        staff = self.staff
+        for s in range(staff.n):
+            if staff.role[s] != ROLE_INSPECTOR or not staff.on_duty[s] or staff.busy[s]:
+                continue
+            if starting:
+                staff.free_field_v[s] = False
+            else:
+                self._next_work(s, now)
+
+    # --- the end of the run -----------------------------------------------------------------
+
+    def _abandon(self, i: int, at: float) -> None:
+        self.records.abandoned_v[i] = at
+
+    def _close(self) -> None:
+        end = self.total_min
+        self.monitor.change(end, len(self.waiting))
+        self.stations.close(end)
+        for s in range(self.staff.n):
+            if self.staff.busy[s] or s in self.suspended:
+                if self.job_call[s] >= 0:
+                    self._record_busy(s, self.job_start[s], self.job_end_service[s], end, self.job_kind[s])

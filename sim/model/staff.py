@@ -1,0 +1,96 @@
+"""Where every inspector and assistant is and what they are doing, as flat arrays.
+
+State lives in numpy arrays so that candidate searches over a district are one vectorised
+expression, and is read and written one element at a time through memoryviews, which cost
+about as much as a Python list access. A moving officer is a straight line from (x0, y0) at
+t0 to (x1, y1) at t1; a resting one has t1 in the past.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .city import ROLE_INSPECTOR, CityLayout
+
+SMALL_GROUP = 16  # below this many candidates a Python loop beats numpy's call overhead
+
+
+class Staff:
+    def __init__(self, layout: CityLayout, assistants_take_field: bool) -> None:
+        n = layout.n_staff
+        self.n = n
+        self.role = [m.role for m in layout.staff]
+        self.home = [m.station for m in layout.staff]
+        self.shift = [m.shift for m in layout.staff]
+        self.home_x = [float(layout.station_xy[m.station, 0]) for m in layout.staff]
+        self.home_y = [float(layout.station_xy[m.station, 1]) for m in layout.staff]
+        self.precinct = [int(layout.station_precinct[m.station]) for m in layout.staff]
+        self.district = [int(layout.station_district[m.station]) for m in layout.staff]
+        self.field_ok = [m.role == ROLE_INSPECTOR or assistants_take_field for m in layout.staff]
+        self.on_duty = [False] * n
+        self.busy = [False] * n
+
+        self.free_field = np.zeros(n, dtype=bool)  # on duty, idle, allowed in the field, not on prevention
+        self.free_any = np.zeros(n, dtype=bool)  # the same, prevention included: free for a priority-1 call
+        self.x0 = np.array(self.home_x, dtype=float)
+        self.y0 = np.array(self.home_y, dtype=float)
+        self.x1 = self.x0.copy()
+        self.y1 = self.y0.copy()
+        self.t1 = np.full(n, -1.0)
+        self.dur = np.ones(n)
+        self.free_field_v = memoryview(self.free_field)
+        self.free_any_v = memoryview(self.free_any)
+        self.x0v, self.y0v = memoryview(self.x0), memoryview(self.y0)
+        self.x1v, self.y1v = memoryview(self.x1), memoryview(self.y1)
+        self.t1v, self.durv = memoryview(self.t1), memoryview(self.dur)
+
+    def position(self, s: int, now: float) -> tuple[float, float]:
+        t1 = self.t1v[s]
+        if t1 <= now:
+            return self.x1v[s], self.y1v[s]
+        left = (t1 - now) / self.durv[s]
+        x1, y1 = self.x1v[s], self.y1v[s]
+        return x1 - (x1 - self.x0v[s]) * left, y1 - (y1 - self.y0v[s]) * left
+
+    def at_home(self, s: int, now: float) -> bool:
+        return self.t1v[s] <= now and self.x1v[s] == self.home_x[s] and self.y1v[s] == self.home_y[s]
+
+    def move(self, s: int, now: float, x: float, y: float, arrive: float) -> None:
+        """Start a straight trip from where `s` is now to (x, y), arriving at `arrive`."""
+        px, py = self.position(s, now)
+        self.x0v[s], self.y0v[s] = px, py
+        self.x1v[s], self.y1v[s] = x, y
+        self.t1v[s] = arrive
+        self.durv[s] = max(arrive - now, 1e-9)
+
+    def place(self, s: int, x: float, y: float) -> None:
+        self.x0v[s] = self.x1v[s] = x
+        self.y0v[s] = self.y1v[s] = y
+        self.t1v[s] = -1.0
+
+    def nearest_free(self, candidates: np.ndarray, candidates_list: list[int], x: float, y: float,
+                     now: float, urgent: bool) -> int:
+        """The free field-ready member of `candidates` closest to (x, y), or -1.
+
+        `urgent` (a priority-1 call) also counts officers on prevention work as free.
+        """
+        if len(candidates_list) <= SMALL_GROUP:
+            best, best_d2 = -1, float("inf")
+            free = self.free_any_v if urgent else self.free_field_v
+            for s in candidates_list:
+                if free[s]:
+                    px, py = self.position(s, now)
+                    d2 = (px - x) ** 2 + (py - y) ** 2
+                    if d2 < best_d2:
+                        best, best_d2 = s, d2
+            return best
+        c = candidates[(self.free_any if urgent else self.free_field)[candidates]]
+        if c.size == 0:
+            return -1
+        if c.size == 1:
+            return int(c[0])
+        left = np.maximum(self.t1[c] - now, 0.0) / self.dur[c]
+        x1, y1 = self.x1[c], self.y1[c]
+        px = x1 - (x1 - self.x0[c]) * left
+        py = y1 - (y1 - self.y0[c]) * left
+        return int(c[np.argmin((px - x) ** 2 + (py - y) ** 2)])

@@ -1,0 +1,27 @@
+"""Which station receives the walk-in and desk calls of each origin.
+
+A call type lists station kinds in order of preference (for example a service centre, else the
+precinct's station); the nearest open station of the first kind present in the origin's
+district takes the calls, its own precinct's station first.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .posting import PostedStation
+from .schema import Scenario
+from .volumes import Origin
+
+
+def station_for(scenario: Scenario, origin: Origin, stations: list[PostedStation]) -> PostedStation | None:
+    """The station that takes `origin`'s calls, or None when its district has no suitable one."""
+    kinds = scenario.demand[origin.call_type].station_kinds
+    for kind in kinds:
+        candidates = [s for s in stations if s.kind == kind and s.district == origin.district]
+        if not candidates:
+            continue
+        own = [s for s in candidates if s.precinct == origin.precinct]
+        pool = own or candidates
+        return min(pool, key=lambda s: math.hypot(s.lon - origin.lon, s.lat - origin.lat))
+    return None
