@@ -1,6 +1,6 @@
 """The SimPy event loop: arrivals, dispatch, travel, service, paperwork, returns, shifts.
 
-Each event is a SimPy `Timeout` with a callback rather than a process per call or officer: a
+Each event is a bare SimPy event with one callback rather than a process per call or officer: a
 call's whole future (travel, service, paperwork) is known when an officer takes it, so one
 event marks the moment the officer is free again. An event made stale by preemption carries an
 old job token and is ignored.
@@ -8,12 +8,14 @@ old job token and is ignored.
 
 from __future__ import annotations
 
+import gc
 import math
 from array import array
+from heapq import heappush
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL, Event
 
 from .city import ROLE_ASSISTANT, ROLE_INSPECTOR, CityLayout
 from .demand import Calls
@@ -25,8 +27,15 @@ from .stations import StationQueues
 from .travel import TravelModel
 
 FIELD = 0
-JOB_FIELD = 0
-JOB_DESK = 1
+
+
+class Wake(Event):
+    """An event already triggered, scheduled by `Engine._at`: the cheapest SimPy event there is."""
+
+    def __init__(self, callback, value) -> None:
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
 
 
 class Monitor:
@@ -51,6 +60,8 @@ class Engine:
         self.calls = calls
         self.total_min = total_min
         self.env = simpy.Environment()
+        self._queue = self.env._queue
+        self._eid = self.env._eid
         self.staff = Staff(layout, scenario.staffing.assistants_take_field)
         self.travel = TravelModel(scenario.travel)
         self.waiting: dict[int, int] = {}
@@ -73,7 +84,6 @@ class Engine:
         n = self.staff.n
         self.token = [0] * n
         self.job_call = [-1] * n
-        self.job_kind = [JOB_FIELD] * n
         self.job_start = [0.0] * n
         self.job_end_service = [0.0] * n
         self.job_free = [0.0] * n
@@ -81,17 +91,18 @@ class Engine:
         self.job_prio_v = memoryview(self.job_prio)
         self.suspended: dict[int, tuple[int, float, float, bool]] = {}
         self.teams: dict[int, list[tuple[int, float]]] = {}
-        self.station_staff = [[] for _ in layout.stations]
-        for role in (ROLE_ASSISTANT, ROLE_INSPECTOR):
-            for s in range(n):
-                if self.staff.role[s] == role:
-                    self.station_staff[self.staff.home[s]].append(s)
+        self.station_inspectors: list[list[int]] = [[] for _ in layout.stations]
+        self.idle_assistants: list[list[int]] = [[] for _ in layout.stations]
+        self.listed = [False] * n  # already in its station's idle_assistants list
+        for s in range(n):
+            if self.staff.role[s] == ROLE_INSPECTOR:
+                self.station_inspectors[self.staff.home[s]].append(s)
         self.station_wakeup = [math.inf] * len(layout.stations)
 
         self.busy_staff = array("i")
         self.busy_start = array("d")
+        self.busy_service_end = array("d")
         self.busy_end = array("d")
-        self.busy_kind = array("b")
 
         self.created = memoryview(calls.created_min)
         self.kind = memoryview(calls.kind)
@@ -106,12 +117,15 @@ class Engine:
         self.paperwork = memoryview(calls.paperwork_min)
         self.stations = StationQueues(len(layout.stations), memoryview(calls.patience_min), self._abandon)
         self.next_call = 0
+        self.n_calls = len(calls)
 
     # --- scheduling -------------------------------------------------------------------------
 
     def _at(self, time: float, callback, value=None) -> None:
-        event = Timeout(self.env, max(time - self.env._now, 0.0), value)
-        event.callbacks.append(callback)
+        """Schedule `callback(event)` at absolute `time` (what `Environment.schedule` does, minus a call)."""
+        if time < self.env._now:
+            time = self.env._now
+        heappush(self._queue, (time, NORMAL, next(self._eid), Wake(callback, value)))
 
     def run(self) -> None:
         for occurrence in self.roster:
@@ -123,7 +137,15 @@ class Engine:
             self._at(end, self._on_prevention, False)
         if len(self.calls):
             self._at(self.created[0], self._on_arrival)
-        self.env.run(until=self.total_min)
+        # The loop allocates millions of short-lived events and tuples but no reference cycles;
+        # the cyclic collector would only rescan them (about 10% of the run time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.env.run(until=self.total_min)
+        finally:
+            if collecting:
+                gc.enable()
         self._close()
 
     # --- arrivals ---------------------------------------------------------------------------
@@ -131,7 +153,7 @@ class Engine:
     def _on_arrival(self, event) -> None:
         i = self.next_call
         self.next_call = i + 1
-        if i + 1 < len(self.calls):
+        if i + 1 < self.n_calls:
             self._at(self.created[i + 1], self._on_arrival)
         now = self.env._now
         if self.kind[i] == FIELD:
@@ -166,11 +188,9 @@ class Engine:
         entry = (priority, self.created[i], i)
         for tier in range(level + 1):
             self.policy.enqueue(entry, precinct, district, tier)
-        if self.policy.levels:
-            if level < 1:
-                self._at(self.created[i] + self.backup_wait, self._on_escalate, (i, 1))
-            if level < 2:
-                self._at(self.created[i] + self.neighbour_wait, self._on_escalate, (i, 2))
+        if self.policy.levels and level < 2:
+            self._at(self.created[i] + (self.backup_wait if level == 0 else self.neighbour_wait),
+                     self._on_escalate, (i, level + 1))
 
     def _on_escalate(self, event) -> None:
         i, level = event._value
@@ -187,31 +207,47 @@ class Engine:
             self._take_from_queue(s, i, now)
         if i in self.waiting:
             self.policy.enqueue((self.priority[i], self.created[i], i), precinct, district, level)
+            if level < 2:
+                self._at(self.created[i] + self.neighbour_wait, self._on_escalate, (i, 2))
 
     def _new_station_call(self, i: int, now: float) -> None:
+        """A walk-in or desk call: an idle assistant, else an inspector present, else the queue."""
         station = self.station[i]
         self.records.station_v[i] = station
-        for s in self.station_staff[station]:
-            if self._can_serve_at_station(s, now):
-                self._serve(s, i, now)
-                return
+        s = self._idle_assistant(station)
+        if s < 0:
+            s = self._inspector_present(station, now)
+        if s >= 0:
+            self._serve(s, i, now)
+            return
         self.stations.push(station, (self.priority[i], self.created[i], i))
         self._wake_when_back(station, now)
 
-    def _can_serve_at_station(self, s: int, now: float) -> bool:
+    def _idle_assistant(self, station: int) -> int:
+        idle = self.idle_assistants[station]
         staff = self.staff
-        if not staff.on_duty[s] or staff.busy[s]:
-            return False
-        if staff.role[s] == ROLE_ASSISTANT:
-            return True
-        return not self.prevention_now and staff.at_home(s, now)
+        while idle:
+            s = idle.pop()
+            self.listed[s] = False
+            if staff.on_duty[s] and not staff.busy[s]:
+                return s
+        return -1
+
+    def _inspector_present(self, station: int, now: float) -> int:
+        if self.prevention_now:
+            return -1
+        staff = self.staff
+        for s in self.station_inspectors[station]:
+            if staff.on_duty[s] and not staff.busy[s] and staff.at_home(s, now):
+                return s
+        return -1
 
     def _wake_when_back(self, station: int, now: float) -> None:
         """If an idle inspector of `station` is on the way back, look at the queue when they arrive."""
         staff = self.staff
         soonest = math.inf
-        for s in self.station_staff[station]:
-            if staff.on_duty[s] and not staff.busy[s] and staff.role[s] == ROLE_INSPECTOR:
+        for s in self.station_inspectors[station]:
+            if staff.on_duty[s] and not staff.busy[s]:
                 t1 = staff.t1v[s]
                 if now < t1 < soonest and staff.x1v[s] == staff.home_x[s] and staff.y1v[s] == staff.home_y[s]:
                     soonest = t1
@@ -224,24 +260,23 @@ class Engine:
         now = self.env._now
         if self.station_wakeup[station] <= now + 1e-9:
             self.station_wakeup[station] = math.inf
-        for s in self.station_staff[station]:
-            if not self.stations.waiting(station):
+        while self.stations.waiting(station):
+            s = self._inspector_present(station, now)
+            entry = self.stations.head(station, now) if s >= 0 else None
+            if entry is None:
                 break
-            if self._can_serve_at_station(s, now):
-                entry = self.stations.head(station, now)
-                if entry is None:
-                    break
-                self.stations.pop(station)
-                self._serve(s, entry[2], now)
+            self.stations.pop(station)
+            self._serve(s, entry[2], now)
         if self.stations.waiting(station):
             self._wake_when_back(station, now)
 
     # --- officers taking work ---------------------------------------------------------------
 
     def _claim(self, s: int) -> None:
-        self.staff.busy[s] = True
-        self.staff.free_field_v[s] = False
-        self.staff.free_any_v[s] = False
+        staff = self.staff
+        staff.busy[s] = True
+        staff.free_field_v[s] = False
+        staff.free_any_v[s] = False
         self.token[s] += 1
 
     def _dispatch(self, s: int, i: int, now: float) -> None:
@@ -251,11 +286,9 @@ class Engine:
         x, y = self.x[i], self.y[i]
         px, py = staff.position(s, now)
         arrive = now + self.travel.minutes(math.hypot(px - x, py - y), now)
-        staff.move(s, now, x, y, arrive)
+        staff.move_from(s, now, px, py, x, y, arrive)
         self.job_call[s] = i
-        self.job_kind[s] = JOB_FIELD
         self.job_start[s] = now
-        self.job_end_service[s] = math.inf
         records = self.records
         if records.officers_v[i] == 0:
             records.dispatched_v[i] = now
@@ -265,6 +298,7 @@ class Engine:
         if need == 1:
             self._start_work(s, i, arrive, now)
             return
+        self.job_end_service[s] = math.inf  # on scene, waiting for the rest of the team
         team = self.teams.setdefault(i, [])
         team.append((s, arrive))
         if len(team) == need:
@@ -290,9 +324,8 @@ class Engine:
         end = now + self.service[i]
         free_at = end + self.paperwork[i]
         self.job_call[s] = i
-        self.job_kind[s] = JOB_DESK
         self.job_start[s] = now
-        self.job_end_service[s] = end
+        self.job_end_service[s] = now  # desk work throughout: no field part
         self.job_free[s] = free_at
         records = self.records
         records.dispatched_v[i] = now
@@ -312,28 +345,22 @@ class Engine:
 
     # --- officers becoming free -------------------------------------------------------------
 
-    def _record_busy(self, s: int, start: float, end_service: float, end: float, kind: int) -> None:
-        if kind == JOB_FIELD:
-            if end_service > start:
-                self._interval(s, start, min(end_service, end), JOB_FIELD)
-            if end > end_service:
-                self._interval(s, max(start, end_service), end, JOB_DESK)
-        elif end > start:
-            self._interval(s, start, end, JOB_DESK)
-
-    def _interval(self, s: int, start: float, end: float, kind: int) -> None:
-        if end > start:
-            self.busy_staff.append(s)
-            self.busy_start.append(start)
-            self.busy_end.append(end)
-            self.busy_kind.append(kind)
+    def _record_busy(self, s: int, start: float, end_service: float, end: float) -> None:
+        """One job of `s`: field work from `start` to `end_service`, desk work from there to `end`."""
+        self.busy_staff.append(s)
+        self.busy_start.append(start)
+        self.busy_service_end.append(end_service)
+        self.busy_end.append(end)
 
     def _on_free(self, event) -> None:
         s, token = event._value
         if token != self.token[s]:
             return
         now = self.env._now
-        self._record_busy(s, self.job_start[s], self.job_end_service[s], now, self.job_kind[s])
+        self.busy_staff.append(s)
+        self.busy_start.append(self.job_start[s])
+        self.busy_service_end.append(self.job_end_service[s])
+        self.busy_end.append(now)
         self.job_call[s] = -1
         self.job_prio_v[s] = 0
         if s in self.suspended:
@@ -350,11 +377,13 @@ class Engine:
             return
         home = staff.home[s]
         inspector = staff.role[s] == ROLE_INSPECTOR
-        field_call = self.policy.best_call_for(s) if staff.field_ok[s] else None
-        if field_call is not None and inspector and self.prevention_now and field_call[0] > 1:
-            field_call = None
+        field_call = None
+        if self.waiting and staff.field_ok[s]:
+            field_call = self.policy.best_call_for(s)
+            if field_call is not None and inspector and self.prevention_now and field_call[0] > 1:
+                field_call = None
         desk_call = None
-        if (not inspector or not self.prevention_now) and staff.at_home(s, now):
+        if self.stations.queues[home] and not (inspector and self.prevention_now) and staff.at_home(s, now):
             desk_call = self.stations.head(home, now)
         if field_call is not None and (desk_call is None or field_call <= desk_call):
             self._take_from_queue(s, field_call[2], now)
@@ -363,12 +392,17 @@ class Engine:
             self.stations.pop(home)
             self._serve(s, desk_call[2], now)
             return
-        self.staff.free_any_v[s] = staff.field_ok[s]
-        staff.free_field_v[s] = staff.field_ok[s] and not (inspector and self.prevention_now)
+        if not inspector and not self.listed[s]:
+            self.idle_assistants[home].append(s)
+            self.listed[s] = True
+        if not staff.field_ok[s]:
+            return
+        staff.free_any_v[s] = True
+        staff.free_field_v[s] = not (inspector and self.prevention_now)
         if self.return_home and not staff.at_home(s, now):
             x, y = staff.position(s, now)
-            back = now + self.travel.minutes(math.hypot(x - staff.home_x[s], y - staff.home_y[s]), now)
-            staff.move(s, now, staff.home_x[s], staff.home_y[s], back)
+            hx, hy = staff.home_x[s], staff.home_y[s]
+            staff.move_from(s, now, x, y, hx, hy, now + self.travel.minutes(math.hypot(x - hx, y - hy), now))
             if self.stations.waiting(home):
                 self._wake_when_back(home, now)
 
@@ -393,7 +427,7 @@ class Engine:
         records = self.records
         reached = self.staff.t1v[s] <= now
         end_service, free_at = self.job_end_service[s], self.job_free[s]
-        self._record_busy(s, self.job_start[s], end_service, now, JOB_FIELD)
+        self._record_busy(s, self.job_start[s], end_service, now)
         if not reached:
             left_service, left_paperwork = self.service[i], self.paperwork[i]
             records.arrived_v[i] = math.nan
@@ -413,7 +447,6 @@ class Engine:
         staff = self.staff
         self.token[s] += 1
         self.job_call[s] = i
-        self.job_kind[s] = JOB_FIELD
         self.job_start[s] = now
         if left_service > 0:
             x, y = self.x[i], self.y[i]
@@ -478,4 +511,4 @@ class Engine:
         for s in range(self.staff.n):
             if self.staff.busy[s] or s in self.suspended:
                 if self.job_call[s] >= 0:
-                    self._record_busy(s, self.job_start[s], self.job_end_service[s], end, self.job_kind[s])
+                    self._record_busy(s, self.job_start[s], self.job_end_service[s], end)

@@ -40,10 +40,8 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     engine = Engine(layout, calls, shifts, total_min, warmup_min)
     engine.run()
     busy = {
-        "staff": np.frombuffer(engine.busy_staff, dtype=np.int32) if len(engine.busy_staff) else np.zeros(0, int),
-        "start": np.frombuffer(engine.busy_start, dtype=float) if len(engine.busy_start) else np.zeros(0),
-        "end": np.frombuffer(engine.busy_end, dtype=float) if len(engine.busy_end) else np.zeros(0),
-        "kind": np.frombuffer(engine.busy_kind, dtype=np.int8) if len(engine.busy_kind) else np.zeros(0, np.int8),
+        name: np.frombuffer(getattr(engine, f"busy_{name}"), dtype=dtype)
+        for name, dtype in (("staff", np.int32), ("start", float), ("service_end", float), ("end", float))
     }
     observed = total_min - warmup_min
     table = engine.records.table(layout, calls, replication, warmup_min, total_min)

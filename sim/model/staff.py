@@ -58,6 +58,10 @@ class Staff:
     def move(self, s: int, now: float, x: float, y: float, arrive: float) -> None:
         """Start a straight trip from where `s` is now to (x, y), arriving at `arrive`."""
         px, py = self.position(s, now)
+        self.move_from(s, now, px, py, x, y, arrive)
+
+    def move_from(self, s: int, now: float, px: float, py: float, x: float, y: float, arrive: float) -> None:
+        """`move`, for a caller that already knows the position (px, py) of `s` at `now`."""
         self.x0v[s], self.y0v[s] = px, py
         self.x1v[s], self.y1v[s] = x, y
         self.t1v[s] = arrive
@@ -77,9 +81,13 @@ class Staff:
         if len(candidates_list) <= SMALL_GROUP:
             best, best_d2 = -1, float("inf")
             free = self.free_any_v if urgent else self.free_field_v
+            t1v, x1v, y1v = self.t1v, self.x1v, self.y1v
             for s in candidates_list:
                 if free[s]:
-                    px, py = self.position(s, now)
+                    if t1v[s] <= now:
+                        px, py = x1v[s], y1v[s]
+                    else:
+                        px, py = self.position(s, now)
                     d2 = (px - x) ** 2 + (py - y) ** 2
                     if d2 < best_d2:
                         best, best_d2 = s, d2

@@ -32,6 +32,7 @@ def minutes_per_bin(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> 
     """Total overlap of the intervals [starts, ends) with each bin between consecutive edges."""
     if len(starts) == 0:
         return np.zeros(len(edges) - 1)
+    ends = np.maximum(ends, starts)
 
     def ramp(points: np.ndarray) -> np.ndarray:
         points = np.sort(points)
@@ -69,19 +70,22 @@ def staff_time(layout: CityLayout, roster: list[Occurrence], busy: dict[str, np.
     else:
         prevention_share = np.zeros(len(width))
 
-    staff_of_interval = busy["staff"]
+    group_of_interval = member_group[busy["staff"], 0] * len(ROLES) + member_group[busy["staff"], 1] \
+        if len(busy["staff"]) else np.zeros(0, dtype=int)
+    order = np.argsort(group_of_interval, kind="stable")
+    bounds = np.searchsorted(group_of_interval[order], np.arange(len(layout.district_names) * len(ROLES) + 1))
     rows = []
     for district, role in sorted(groups):
         starts, ends = (np.clip(np.asarray(v, dtype=float), warmup_min, total_min) for v in duty[(district, role)])
         on_duty = minutes_per_bin(starts, ends, edges)
-        in_group = (member_group[staff_of_interval, 0] == district) & (member_group[staff_of_interval, 1] == role) \
-            if len(staff_of_interval) else np.zeros(0, dtype=bool)
-        activity = {}
-        for kind, name in ((0, "field"), (1, "desk")):
-            pick = in_group & (busy["kind"] == kind)
-            a = np.clip(busy["start"][pick], warmup_min, total_min)
-            b = np.clip(busy["end"][pick], warmup_min, total_min)
-            activity[name] = minutes_per_bin(a, b, edges)
+        group = district * len(ROLES) + role
+        pick = order[bounds[group]:bounds[group + 1]]
+        start, service_end, end = (np.clip(busy[k][pick], warmup_min, total_min)
+                                   for k in ("start", "service_end", "end"))
+        activity = {
+            "field": minutes_per_bin(start, np.minimum(service_end, end), edges),
+            "desk": minutes_per_bin(np.maximum(start, service_end), end, edges),
+        }
         spare = np.maximum(on_duty - activity["field"] - activity["desk"], 0.0)
         activity["prevention"] = spare * prevention_share if role == ROLE_INSPECTOR else np.zeros(len(width))
         activity["idle"] = spare - activity["prevention"]
