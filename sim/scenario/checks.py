@@ -21,23 +21,46 @@ from .volumes import origins
 BORDER_TOLERANCE_DEG = 0.001  # about 100 m: points on a border drawn at a coarser scale still count
 
 
-def check_scenario(scenario: Scenario, file_of: Callable[[Loc], Path | str | None]) -> None:
-    """Raise ScenarioError for the first cross-reference problem in `scenario`."""
+def check_scenario(
+    scenario: Scenario,
+    file_of: Callable[[Loc], Path | str | None],
+    line_hint: Callable[[Loc], str] | None = None,
+) -> None:
+    """Raise ScenarioError for the first cross-reference problem in `scenario`.
+
+    `file_of` says which file set a key and `line_hint` which CSV line holds a row, so the
+    message points at the place the planner has to edit.
+    """
 
     def fail(loc: Loc, message: str) -> None:
-        raise ScenarioError(file_of(loc), format_loc(loc), message)
+        hint = line_hint(loc) if line_hint is not None else ""
+        raise ScenarioError(file_of(loc), format_loc(loc) + hint, message)
 
+    _check_names(scenario, fail)
+    _check_references(scenario, fail)
+    _check_boundaries(scenario, fail)
+    _check_profiles(scenario, fail)
+    _check_demand(scenario, fail)
+
+
+def _check_names(scenario: Scenario, fail) -> None:
+    """Names are how rows refer to each other, so each must be unique within its table."""
     city = scenario.city
     for table in ("districts", "precincts", "stations", "hotspots"):
         seen: set[str] = set()
         rows = city.all_stations if table == "stations" else getattr(city, table)
         for index, row in enumerate(rows):
             if row.name in seen:
-                fail(_row_loc(scenario, table, index), f"duplicate name {show_value(row.name)}")
+                fail((*_row_loc(scenario, table, index), "name"),
+                     f"expected a name not used before in {table}, got {show_value(row.name)} again")
             seen.add(row.name)
 
+
+def _check_references(scenario: Scenario, fail) -> None:
+    """Every district and precinct a row names must exist, or its calls and staff go nowhere."""
+    city = scenario.city
     districts = {d.name for d in city.districts}
-    precincts = {p.name: p for p in city.precincts}
+    precincts = {p.name for p in city.precincts}
     for index, district in enumerate(city.districts):
         for neighbour in district.neighbours:
             if neighbour not in districts:
@@ -52,23 +75,22 @@ def check_scenario(scenario: Scenario, file_of: Callable[[Loc], Path | str | Non
         if hotspot.precinct not in precincts:
             fail(("city", "hotspots", index, "precinct"), _unknown("precinct", hotspot.precinct, precincts))
 
-    _check_boundaries(scenario, fail)
-    _check_profiles(scenario, fail)
-    _check_demand(scenario, fail)
-
 
 def _row_loc(scenario: Scenario, table: str, index: int) -> Loc:
+    """Where row `index` of a table lives; stations count on into city.add_stations."""
     if table == "stations" and index >= len(scenario.city.stations):
         return ("city", "add_stations", index - len(scenario.city.stations))
     return ("city", table, index)
 
 
 def _unknown(what: str, name: str, known) -> str:
+    """An unknown name with the names that would have been valid (the first few)."""
     choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
     return f"unknown {what} {show_value(name)}, expected one of: {choices}"
 
 
 def _check_boundaries(scenario: Scenario, fail) -> None:
+    """Districts and boundaries must match, and every place must lie in some district."""
     city = scenario.city
     if city.boundaries is None:
         return
@@ -80,12 +102,13 @@ def _check_boundaries(scenario: Scenario, fail) -> None:
             fail(("city", "boundaries", "features", index, "properties", "district"), _unknown("district", name, districts))
         try:
             geometry = shape(feature.geometry)
-        except (ValueError, TypeError, AttributeError, IndexError) as exc:
-            fail(("city", "boundaries", "features", index, "geometry"), f"expected a valid polygon: {exc}")
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, shapely.errors.ShapelyError) as exc:
+            fail(("city", "boundaries", "features", index, "geometry"), f"expected a valid polygon, got {exc}")
         shapes[name] = geometry.buffer(0) if not geometry.is_valid else geometry
     for index, district in enumerate(city.districts):
         if district.name not in shapes:
-            fail(("city", "districts", index, "name"), f"district {show_value(district.name)} has no boundary in city.boundaries")
+            fail(("city", "districts", index, "name"),
+                 f"expected a feature in city.boundaries for district {show_value(district.name)}, found none")
     city_area = shapely.union_all(list(shapes.values())).buffer(BORDER_TOLERANCE_DEG)
     places = [("stations", i, s) for i, s in enumerate(city.all_stations)]
     places += [("precincts", i, p) for i, p in enumerate(city.precincts)]
@@ -93,10 +116,12 @@ def _check_boundaries(scenario: Scenario, fail) -> None:
     for table, index, place in places:
         if not city_area.contains(shapely.Point(place.lon, place.lat)):
             fail((*_row_loc(scenario, table, index), "lon"),
-                 f"{table[:-1]} {show_value(place.name)} at ({place.lon:g}, {place.lat:g}) lies outside every district")
+                 f"expected a place inside a district boundary, got {table[:-1]} {show_value(place.name)}"
+                 f" at lon {place.lon:g}, lat {place.lat:g}, outside every district")
 
 
 def _check_profiles(scenario: Scenario, fail) -> None:
+    """Profiles are shares of a day or week: the right length, a positive sum, a known name."""
     for name, values in scenario.profiles.items():
         if len(values) not in (7, 24):
             fail(("profiles", name), f"expected 24 hourly or 7 daily values, got {len(values)}")
@@ -118,7 +143,19 @@ def _check_profiles(scenario: Scenario, fail) -> None:
                 fail(loc, "expected values that sum to a positive number")
 
 
+def _check_shifts_cover_staff(scenario: Scenario, stations, fail) -> None:
+    """Staff posted where no shift of their role runs would silently never work."""
+    roster = scenario.staffing.roster
+    for station in stations:
+        for role, count in (("inspector", station.inspectors), ("assistant", station.assistants)):
+            if count and not any(role in s.roles and station.kind in s.station_kinds for s in roster):
+                fail(("staffing", "roster"),
+                     f"expected a shift for {role}s at {station.kind} stations (station "
+                     f"{show_value(station.name)} has {count}), found none")
+
+
 def _check_demand(scenario: Scenario, fail) -> None:
+    """Every call must have somewhere to go and someone to answer it."""
     hotspots = {h.name for h in scenario.city.hotspots}
     for type_name, call_type in scenario.demand.items():
         loc = ("demand", type_name)
@@ -126,28 +163,32 @@ def _check_demand(scenario: Scenario, fail) -> None:
             if name not in hotspots:
                 fail((*loc, "hotspots"), _unknown("hotspot", name, hotspots))
         if call_type.spread == "hotspots" and not hotspots:
-            fail((*loc, "spread"), "spread over hotspots, but city.hotspots is empty")
+            fail((*loc, "spread"), 'expected hotspots in city.hotspots for spread = "hotspots", found none')
     if scenario.prevention is not None:
         for name in scenario.prevention.call_types:
             if name not in scenario.demand:
                 fail(("prevention", "call_types"), _unknown("call type", name, scenario.demand))
 
     stations = posted_stations(scenario)
-    field_staffed = {s.district for s in stations if s.inspectors > 0
-                     or (scenario.staffing.assistants_take_field and s.assistants > 0)}
+    _check_shifts_cover_staff(scenario, stations, fail)
+    field_kinds = set(scenario.dispatch.field_station_kinds)
+    field_staffed = {s.district for s in stations if s.kind in field_kinds and (
+        s.inspectors > 0 or (scenario.staffing.assistants_take_field and s.assistants > 0))}
     for type_name, call_type in scenario.demand.items():
         for origin in origins(scenario, type_name):
             if origin.yearly_volume <= 0:
                 continue
             if call_type.kind == "field" and origin.district not in field_staffed:
                 fail(("demand", type_name),
-                     f"district {show_value(origin.district)} has {type_name} calls but no station with inspectors")
+                     f"expected an open station with inspectors in district {show_value(origin.district)},"
+                     f" which has {type_name} calls, found none")
             if call_type.kind != "field":
                 station = station_for(scenario, origin, stations)
                 if station is None:
                     fail(("demand", type_name, "station_kinds"),
-                         f"district {show_value(origin.district)} has {type_name} calls but no open station of kind "
-                         + " or ".join(call_type.station_kinds))
+                         f"expected an open station of kind {' or '.join(call_type.station_kinds)} in district"
+                         f" {show_value(origin.district)}, which has {type_name} calls, found none")
                 elif station.inspectors + station.assistants == 0:
                     fail(("demand", type_name, "station_kinds"),
-                         f"station {show_value(station.name)} takes {type_name} calls but has no staff")
+                         f"expected staff at station {show_value(station.name)}, which takes {type_name} calls,"
+                         " found none")

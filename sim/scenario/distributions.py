@@ -18,7 +18,7 @@ NonNegativeMinutes = Annotated[float, Field(ge=0)]
 
 
 class _Distribution(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:

@@ -16,10 +16,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from .checks import check_scenario
-from .errors import Loc, ScenarioError, from_validation_error
-from .schema import Scenario
+from .errors import Loc, ScenarioError, format_loc, message_for, show_value
+from .schema import District, Hotspot, Precinct, Scenario, Station
 
-TABLE_KEYS = ("districts", "precincts", "stations", "add_stations", "hotspots")
+TABLE_MODELS = {"districts": District, "precincts": Precinct, "stations": Station,
+                "add_stations": Station, "hotspots": Hotspot}
+TABLE_KEYS = tuple(TABLE_MODELS)
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Document:
     data: dict[str, Any]
     path: Path
     origins: dict[Loc, Path] = field(default_factory=dict)
+    lines: dict[Loc, list[int]] = field(default_factory=dict)
 
     def file_of(self, loc: Loc) -> Path:
         """The file that defined the deepest known prefix of `loc`."""
@@ -38,12 +41,16 @@ class Document:
         return self.path
 
     def line_hint(self, loc: Loc) -> str:
-        """For a row of a CSV table, the line of that row (header is line 1)."""
+        """For a row of a CSV table, the line of that row in its file, so the planner finds it."""
         if len(loc) >= 3 and loc[0] == "city" and loc[1] in TABLE_KEYS and isinstance(loc[2], int):
-            source = self.origins.get(loc[:2])
-            if source is not None and source.suffix.lower() == ".csv":
-                return f" (line {loc[2] + 2})"
+            source, lines = self.origins.get(loc[:2]), self.lines.get(loc[:2], [])
+            if source is not None and source.suffix.lower() == ".csv" and loc[2] < len(lines):
+                return f" (line {lines[loc[2]]})"
         return ""
+
+    def error(self, loc: Loc, message: str) -> ScenarioError:
+        """The one-line error for `loc`: the file to edit, the key path, the CSV line if any."""
+        return ScenarioError(self.file_of(loc), format_loc(loc) + self.line_hint(loc), message)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -53,55 +60,72 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def validate_document(document: Document) -> Scenario:
+    """The scenario model of a merged document; the first problem as one ScenarioError."""
     try:
         scenario = Scenario.model_validate(document.data)
     except ValidationError as exc:
-        error = from_validation_error(Scenario, exc, document.file_of)
-        loc = tuple(exc.errors(include_url=False)[0]["loc"])
-        error.key += document.line_hint(loc)
-        raise ScenarioError(error.file, error.key, error.message) from None
-    check_scenario(scenario, document.file_of)
+        loc, message = message_for(Scenario, exc.errors(include_url=False)[0])
+        raise document.error(loc, message) from None
+    check_scenario(scenario, document.file_of, document.line_hint)
     return scenario
 
 
 def read_document(path: str | Path, _chain: tuple[Path, ...] = ()) -> Document:
     """The merged document of `path` and everything it extends."""
     path = Path(path)
-    resolved = path.resolve()
-    if resolved in _chain:
-        cycle = " -> ".join(p.name for p in (*_chain, resolved))
-        raise ScenarioError(path, "extends", f"a cycle of extends: {cycle}")
+    chain = (*_chain, path.resolve())
     data = _read_toml(path)
-    table_sources = _resolve_tables(data, path)
+    origins = _origins(data, path)  # before tables are read, so rows are not attributed here
+    table_sources, lines = _resolve_tables(data, path)
+    own = Document(data=data, path=path, origins={**origins, **table_sources}, lines=lines)
     base_name = data.pop("extends", None)
-    own = Document(data=data, path=path, origins={**_origins(data, path), **table_sources})
     if base_name is None:
         return own
-    if not isinstance(base_name, str):
-        raise ScenarioError(path, "extends", f"expected a file name, got {base_name!r}")
-    base_path = path.parent / base_name
-    if not base_path.is_file():
-        raise ScenarioError(path, "extends", f"expected an existing scenario file, got {base_name!r}")
-    base = read_document(base_path, (*_chain, resolved))
+    base = read_document(_base_path(path, base_name, chain), chain)
     return Document(
         data=deep_merge(base.data, data),
         path=path,
         origins={**base.origins, **own.origins},
+        lines={**base.lines, **own.lines},
     )
 
 
+def _base_path(path: Path, base_name: Any, chain: tuple[Path, ...]) -> Path:
+    """The file `path` extends, relative to `path`; an error if missing or if it closes a cycle."""
+    if not isinstance(base_name, str) or not base_name:
+        raise ScenarioError(path, "extends", f"expected a file name, got {show_value(base_name)}")
+    base_path = path.parent / base_name
+    if not base_path.is_file():
+        raise ScenarioError(path, "extends", f"expected an existing scenario file, got {show_value(base_name)}")
+    if base_path.resolve() in chain:
+        cycle = " -> ".join(p.name for p in (*chain, base_path.resolve()))
+        raise ScenarioError(path, "extends", f"expected extends without a cycle, got {cycle}")
+    return base_path
+
+
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """`override` on top of `base`: tables merge key by key, everything else is replaced."""
+    """`override` on top of `base`: tables merge key by key, everything else is replaced.
+
+    A distribution table that names a different `dist` replaces the inherited one whole, since
+    the old family's parameters (say `sd_min`) would be unknown keys of the new one.
+    """
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = deep_merge(merged[key], value)
+        inherited = merged.get(key)
+        if isinstance(value, dict) and isinstance(inherited, dict) and not _new_family(inherited, value):
+            merged[key] = deep_merge(inherited, value)
         else:
             merged[key] = value
     return merged
 
 
+def _new_family(base: dict[str, Any], override: dict[str, Any]) -> bool:
+    """Whether `override` is a distribution of another family than `base`."""
+    return "dist" in override and "dist" in base and override["dist"] != base["dist"]
+
+
 def _origins(data: dict[str, Any], path: Path, prefix: Loc = ()) -> dict[Loc, Path]:
+    """Every key path of `data` mapped to `path`, the file that set it."""
     origins: dict[Loc, Path] = {}
     for key, value in data.items():
         loc = (*prefix, key)
@@ -112,6 +136,7 @@ def _origins(data: dict[str, Any], path: Path, prefix: Loc = ()) -> dict[Loc, Pa
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML document at `path`; any problem reading it as one ScenarioError."""
     if not path.is_file():
         raise ScenarioError(path, "", "expected an existing scenario file")
     try:
@@ -121,49 +146,90 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(path, "", f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ScenarioError(path, "", "not valid TOML: expected UTF-8 text") from None
+    except OSError as exc:
+        raise ScenarioError(path, "", f"cannot be read: {exc.strerror}") from None
 
 
-def _resolve_tables(data: dict[str, Any], path: Path) -> dict[Loc, Path]:
+def _resolve_tables(data: dict[str, Any], path: Path) -> tuple[dict[Loc, Path], dict[Loc, list[int]]]:
     """Replace file references under [city] by the tables they name, relative to `path`.
 
-    Returns which file each table came from, so errors in a row name the CSV file.
+    Returns which file each table came from and the line of each CSV row, so errors in a row
+    name the CSV file and line.
     """
     city = data.get("city")
     sources: dict[Loc, Path] = {}
+    lines: dict[Loc, list[int]] = {}
     if not isinstance(city, dict):
-        return sources
+        return sources, lines
     for key in TABLE_KEYS:
         if isinstance(city.get(key), str):
-            source = path.parent / city[key]
-            city[key] = _read_table(source, path, f"city.{key}")
+            source = _referenced(path, city[key], f"city.{key}")
+            city[key], lines[("city", key)] = _read_table(source, key)
             sources[("city", key)] = source
     if isinstance(city.get("boundaries"), str):
-        source = path.parent / city["boundaries"]
-        city["boundaries"] = _read_json(source, path, "city.boundaries")
+        source = _referenced(path, city["boundaries"], "city.boundaries")
+        city["boundaries"] = _read_json(source, "city.boundaries")
         sources[("city", "boundaries")] = source
-    return sources
+    return sources, lines
 
 
-def _read_table(source: Path, scenario: Path, key: str) -> list[dict[str, Any]]:
+def _referenced(scenario: Path, name: str, key: str) -> Path:
+    """The file a scenario names at `key`, relative to the scenario; an error if it is missing."""
+    source = scenario.parent / name
     if not source.is_file():
-        raise ScenarioError(scenario, key, f"expected an existing CSV or GeoJSON file, got {source.name!r}")
+        raise ScenarioError(scenario, key, f"expected an existing CSV or GeoJSON file, got {show_value(name)}")
+    return source
+
+
+def _read_table(source: Path, key: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """The rows of a CSV or GeoJSON table and the line each row starts on (GeoJSON: 0)."""
     if source.suffix.lower() in (".geojson", ".json"):
-        collection = _read_json(source, scenario, key)
-        return [dict(feature.get("properties", {})) for feature in collection.get("features", [])]
-    with source.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        rows = []
-        for row in reader:
-            if None in row:
-                raise ScenarioError(source, f"{key} (line {reader.line_num})", "more cells than columns")
-            rows.append({k.strip(): v.strip() for k, v in row.items() if v is not None and v.strip() != ""})
-        return rows
-
-
-def _read_json(source: Path, scenario: Path, key: str) -> dict[str, Any]:
-    if not source.is_file():
-        raise ScenarioError(scenario, key, f"expected an existing GeoJSON file, got {source.name!r}")
+        collection = _read_json(source, f"city.{key}")
+        features = collection.get("features") if isinstance(collection, dict) else None
+        if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+            raise ScenarioError(source, f"city.{key}", "expected a GeoJSON FeatureCollection")
+        rows = [dict(f["properties"]) if isinstance(f.get("properties"), dict) else {} for f in features]
+        return rows, [0] * len(rows)
     try:
-        return json.loads(source.read_text(encoding="utf-8"))
+        with source.open(newline="", encoding="utf-8-sig") as handle:
+            return _csv_rows(csv.reader(handle), source, key)
+    except UnicodeDecodeError:
+        raise ScenarioError(source, f"city.{key}", "not a CSV file: expected UTF-8 text") from None
+    except csv.Error as exc:
+        raise ScenarioError(source, f"city.{key}", f"not a valid CSV file: {exc}") from None
+    except OSError as exc:
+        raise ScenarioError(source, f"city.{key}", f"cannot be read: {exc.strerror}") from None
+
+
+def _csv_rows(reader, source: Path, key: str) -> tuple[list[dict[str, str]], list[int]]:
+    """Rows as dicts without their empty cells: an empty or missing trailing cell means "use the default"."""
+    header = [name.strip() for name in next(reader, [])]
+    allowed = list(TABLE_MODELS[key].model_fields)
+    for index, name in enumerate(header):
+        if name not in allowed:
+            raise ScenarioError(source, f"city.{key} (line 1)",
+                                f"unknown column {show_value(name)}, expected one of: {', '.join(allowed)}")
+        if name in header[:index]:
+            raise ScenarioError(source, f"city.{key} (line 1)", f"expected each column once, got {show_value(name)} twice")
+    rows, lines = [], []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise ScenarioError(source, f"city.{key}[{len(rows)}] (line {reader.line_num})",
+                                f"expected at most {len(header)} cells like the header, got {len(cells)}")
+        rows.append({name: cell.strip() for name, cell in zip(header, cells) if cell.strip()})
+        lines.append(reader.line_num)
+    return rows, lines
+
+
+def _read_json(source: Path, key: str) -> Any:
+    """The JSON document at `source`; invalid JSON as one ScenarioError naming that file."""
+    try:
+        return json.loads(source.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
-        raise ScenarioError(source, key, f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        raise ScenarioError(source, key, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(source, key, "not valid JSON: expected UTF-8 text") from None
+    except OSError as exc:
+        raise ScenarioError(source, key, f"cannot be read: {exc.strerror}") from None

@@ -29,7 +29,7 @@ ALL_WEEKDAYS = [0, 1, 2, 3, 4, 5, 6]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _split_names(value: Any) -> Any:
@@ -96,6 +96,8 @@ class BoundaryFeature(Model):
     type: Literal["Feature"]
     properties: dict[str, Any]
     geometry: dict[str, Any]
+    id: str | int | None = None
+    bbox: list[float] | None = None
 
     @field_validator("properties")
     @classmethod
@@ -143,16 +145,27 @@ class Shift(Model):
     name: str = Field(min_length=1)
     start_hour: Annotated[float, Field(ge=0, lt=24)]
     hours: Annotated[float, Field(gt=0, le=24)]
-    weekdays: list[Weekday] = ALL_WEEKDAYS
+    weekdays: list[Weekday] = Field(default=ALL_WEEKDAYS, description="days the shift runs, 0 = Monday")
+    days_per_week: Annotated[int, Field(ge=1, le=7)] | None = Field(
+        default=None,
+        description="days each member works, rotating over the shift's weekdays; empty = all of them",
+    )
     share: PositiveFloat = 1.0
     roles: list[Role] = ["inspector", "assistant"]
+    station_kinds: list[StationKind] = ["fixed", "modular", "service_centre"]
 
-    @field_validator("weekdays", "roles")
+    @field_validator("weekdays", "roles", "station_kinds")
     @classmethod
     def _not_empty(cls, value: list) -> list:
         if not value:
             raise ValueError("expected a non-empty list")
         return value
+
+    @property
+    def days_worked_per_week(self) -> int:
+        """Days a member of this shift works in a week."""
+        days = len(set(self.weekdays))
+        return min(days, self.days_per_week) if self.days_per_week else days
 
 
 class StaffingChanges(Model):
@@ -194,6 +207,9 @@ class CallType(Model):
         default=None, description="calls per year per 1,000 residents"
     )
     spread: Literal["population", "hotspots"] = "population"
+    hotspot_share: Fraction = Field(
+        default=1.0, description="spread = hotspots: share at the hotspots, the rest by population"
+    )
     hotspots: list[str] = Field(default=[], description="hotspot names; empty = all hotspots")
     station_kinds: list[StationKind] = Field(
         default=["fixed"],
@@ -257,6 +273,10 @@ class Dispatch(Model):
     )
     preemption: bool = False
     return_to_station: bool = True
+    field_station_kinds: list[StationKind] = Field(
+        default=["fixed", "modular", "service_centre"],
+        description="inspectors posted at these kinds of station go out to field calls; others stay at the desk",
+    )
 
     @model_validator(mode="after")
     def _waits_in_order(self) -> "Dispatch":
@@ -268,11 +288,20 @@ class Dispatch(Model):
         return self
 
 
+DEFAULT_RESPONSE_TARGETS_MIN = {"1": 30.0, "2": 120.0, "3": 1440.0, "4": 4320.0}
+
+
 class Targets(Model):
-    response_min: dict[Literal["1", "2", "3", "4"], PositiveFloat] = {
-        "1": 30.0, "2": 120.0, "3": 1440.0, "4": 4320.0
-    }
+    response_min: dict[Literal["1", "2", "3", "4"], PositiveFloat] = Field(
+        default=DEFAULT_RESPONSE_TARGETS_MIN,
+        description="per priority; priorities left out keep their default",
+    )
     walk_in_wait_min: PositiveFloat = 30.0
+
+    @field_validator("response_min", mode="before")
+    @classmethod
+    def _keep_defaults(cls, value: Any) -> Any:
+        return {**DEFAULT_RESPONSE_TARGETS_MIN, **value} if isinstance(value, dict) else value
 
     def for_priority(self, priority: int) -> float:
         return self.response_min.get(str(priority), float("inf"))

@@ -61,21 +61,25 @@ def origins(scenario: Scenario, type_name: str) -> list[Origin]:
     volume = type_volume(scenario, call_type)
     precincts = {p.name: p for p in scenario.city.precincts}
     district_of = {p.name: p.district for p in scenario.city.precincts}
+    at_hotspots: list[Origin] = []
     if call_type.spread == "hotspots":
         wanted = set(call_type.hotspots)
         spots = [h for h in scenario.city.hotspots if not wanted or h.name in wanted]
         total_weight = sum(h.weight for h in spots)
-        return [
+        at_hotspots = [
             Origin(type_name, h.precinct, district_of[h.precinct], h.name, h.lon, h.lat,
-                   h.radius_km, volume * h.weight / total_weight)
+                   h.radius_km, volume * call_type.hotspot_share * h.weight / total_weight)
             for h in spots
         ]
+        volume *= 1.0 - call_type.hotspot_share
+        if volume <= 0:
+            return at_hotspots
     city_population = sum(d.population for d in scenario.city.districts)
     district_population = {d.name: d.population for d in scenario.city.districts}
     precinct_population: dict[str, float] = {}
     for p in scenario.city.precincts:
         precinct_population[p.district] = precinct_population.get(p.district, 0.0) + p.population
-    return [
+    return at_hotspots + [
         Origin(
             type_name, p.name, p.district, None, p.lon, p.lat, p.radius_km,
             volume * district_population[p.district] / city_population
