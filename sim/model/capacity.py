@@ -80,7 +80,7 @@ def offered_load(scenario: Scenario) -> list[DistrictLoad]:
     assistants = dict(inspectors)
     for member in layout.staff:
         shift = roster[member.shift]
-        hours = availability * shift.hours * len(set(shift.weekdays)) * WEEKS_PER_YEAR
+        hours = availability * shift.hours * shift.days_worked_per_week * WEEKS_PER_YEAR
         district = layout.district_names[layout.station_district[member.station]]
         (inspectors if member.role == ROLE_INSPECTOR else assistants)[district] += hours
     prevention = dict.fromkeys(field, 0.0)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..scenario.posting import PostedStation, largest_remainder, posted_stations
+from ..scenario.posting import PostedStation, posted_stations
 from ..scenario.prevention import reduction_by_precinct
 from ..scenario.routing import station_for
 from ..scenario.schema import Scenario
@@ -30,6 +30,7 @@ class StaffMember:
     role: int
     station: int
     shift: int
+    rotation: int  # offset into the shift's weekdays, so members of a shift take different days off
 
 
 @dataclass
@@ -106,16 +107,33 @@ def build_city(scenario: Scenario) -> CityLayout:
 
 
 def _post_staff(scenario: Scenario, stations: list[PostedStation]) -> list[StaffMember]:
-    """Every staff member with their station and shift, shifts shared out per station by roster share."""
+    """Every staff member with their station and shift.
+
+    Each station's staff is shared over the shifts open to its kind by roster share; the rounding
+    left over at one station is carried to the next, so the city as a whole matches the shares
+    (a station of four cannot hold 55/30/15% on its own, but 102 of them can).
+    """
     roster = scenario.staffing.roster
     staff: list[StaffMember] = []
+    carry: dict[tuple[int, ...], np.ndarray] = {}
+    rotation: dict[int, int] = {}
     for station_id, station in enumerate(stations):
         for role, count in ((ROLE_INSPECTOR, station.inspectors), (ROLE_ASSISTANT, station.assistants)):
-            shifts = [i for i, s in enumerate(roster) if ROLES[role] in s.roles]
-            shares = largest_remainder(count, np.array([roster[i].share for i in shifts]))
+            shifts = tuple(i for i, s in enumerate(roster)
+                           if ROLES[role] in s.roles and station.kind in s.station_kinds)
+            if count == 0 or not shifts:
+                continue
+            shares = np.array([roster[i].share for i in shifts])
+            ideal = count * shares / shares.sum() + carry.get(shifts, np.zeros(len(shifts)))
+            counts = np.floor(ideal).astype(int)
+            order = np.argsort(-(ideal - counts), kind="stable")
+            counts[order[: count - counts.sum()]] += 1
+            carry[shifts] = ideal - counts
             ordinal = 0
-            for shift, n in zip(shifts, shares):
+            for shift, n in zip(shifts, counts):
                 for _ in range(int(n)):
-                    staff.append(StaffMember(f"{station.name}/{ROLES[role]}/{ordinal}", role, station_id, shift))
+                    offset = rotation.get(shift, 0)
+                    rotation[shift] = offset + 1
+                    staff.append(StaffMember(f"{station.name}/{ROLES[role]}/{ordinal}", role, station_id, shift, offset))
                     ordinal += 1
     return staff

@@ -17,7 +17,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, Event
 
-from .city import ROLE_ASSISTANT, ROLE_INSPECTOR, CityLayout
+from .city import ROLE_INSPECTOR, CityLayout
 from .demand import Calls
 from .dispatch import make_policy
 from .records import CallRecords
@@ -415,6 +415,8 @@ class Engine:
             return -1
         best, best_km = -1, math.inf
         for s in candidates.tolist():
+            if not self.staff.on_duty[s]:
+                continue  # finishing a job after their shift: not to be sent on another
             px, py = self.staff.position(s, now)
             km = math.hypot(px - x, py - y)
             if km < best_km:

@@ -25,23 +25,29 @@ class Occurrence:
     members: tuple[int, ...]  # staff present (not absent) for this occurrence
 
 
-def shift_occurrences(scenario: Scenario, shift_index: int, total_days: float) -> list[tuple[float, float]]:
-    """Start and end minutes of every occurrence touching [0, total), joined where one ends as the next starts."""
+def shift_occurrences(scenario: Scenario, shift_index: int, total_days: float) -> list[tuple[float, float, int]]:
+    """Start, end and weekday slot (position among the shift's weekdays) of every occurrence touching the run."""
     shift = scenario.staffing.roster[shift_index]
-    spans: list[tuple[float, float]] = []
+    weekdays = sorted(set(shift.weekdays))
+    spans: list[tuple[float, float, int]] = []
     for day in range(-1, int(np.ceil(total_days)) + 1):
-        if day % 7 not in shift.weekdays:
+        if day % 7 not in weekdays:
             continue
         start = day * MINUTES_PER_DAY + shift.start_hour * 60.0
         end = start + shift.hours * 60.0
         if end <= 0 or start >= total_days * MINUTES_PER_DAY:
             continue
-        spans.append((start, end))
+        spans.append((start, end, weekdays.index(day % 7)))
     return spans
 
 
 def roster(layout: CityLayout, streams: Streams, total_days: float) -> list[Occurrence]:
-    """All shift occurrences with the members present, sorted by start time."""
+    """All shift occurrences with the members present, sorted by start time.
+
+    A member is present when the shift falls on one of their working days (members of a shift
+    with fewer `days_per_week` than weekdays take turns, by their rotation offset) and they are
+    not absent that day.
+    """
     scenario = layout.scenario
     availability = scenario.staffing.availability
     by_shift: dict[int, list[int]] = {}
@@ -49,16 +55,20 @@ def roster(layout: CityLayout, streams: Streams, total_days: float) -> list[Occu
         by_shift.setdefault(member.shift, []).append(index)
     occurrences: list[Occurrence] = []
     for shift_index, members in by_shift.items():
+        shift = scenario.staffing.roster[shift_index]
         spans = shift_occurrences(scenario, shift_index, total_days)
-        if availability >= 1.0:
-            spans = _joined(spans)
-            present = np.ones((len(members), len(spans)), dtype=bool)
-        else:
-            present = np.array([
-                streams.get(f"absence/{layout.staff[m].name}").random(len(spans)) < availability
-                for m in members
-            ]).reshape(len(members), len(spans))
-        for k, (start, end) in enumerate(spans):
+        slots = len(set(shift.weekdays))
+        if availability >= 1.0 and shift.days_per_week is None:
+            spans = [(start, end, 0) for start, end in _joined([(a, b) for a, b, _ in spans])]
+        present = np.ones((len(members), len(spans)), dtype=bool)
+        if shift.days_per_week is not None and shift.days_per_week < slots:
+            slot = np.array([k for _, _, k in spans], dtype=int)
+            offset = np.array([layout.staff[m].rotation for m in members], dtype=int)
+            present &= (slot[None, :] + offset[:, None]) % slots < shift.days_per_week
+        if availability < 1.0:
+            for row, m in enumerate(members):
+                present[row] &= streams.get(f"absence/{layout.staff[m].name}").random(len(spans)) < availability
+        for k, (start, end, _) in enumerate(spans):
             occurrences.append(Occurrence(
                 shift_index, start, end, tuple(m for m, here in zip(members, present[:, k]) if here)
             ))

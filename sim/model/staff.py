@@ -26,7 +26,11 @@ class Staff:
         self.home_y = [float(layout.station_xy[m.station, 1]) for m in layout.staff]
         self.precinct = [int(layout.station_precinct[m.station]) for m in layout.staff]
         self.district = [int(layout.station_district[m.station]) for m in layout.staff]
-        self.field_ok = [m.role == ROLE_INSPECTOR or assistants_take_field for m in layout.staff]
+        field_kinds = set(layout.scenario.dispatch.field_station_kinds)
+        self.field_ok = [
+            (m.role == ROLE_INSPECTOR or assistants_take_field) and layout.stations[m.station].kind in field_kinds
+            for m in layout.staff
+        ]
         self.on_duty = [False] * n
         self.busy = [False] * n
 
