@@ -1,4 +1,4 @@
-"""The `policesim` command: validate, run, sweep, compare and report scenarios."""
+"""The `policesim` command: validate, run, sweep and compare scenarios."""
 
 from __future__ import annotations
 
@@ -9,18 +9,39 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from .experiment.executors import default_workers
 from .model.capacity import offered_load
-from .scenario import ScenarioError, load_scenario
+from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, write_sweep_index
+from .report.console import comparison_table, response_table, station_table, utilisation_table
+from .results.compare import differences_frame, paired_differences
+from .results.storage import read_summary, summary_frame
+from .scenario import ScenarioError
+from .scenario.grid import load_scenarios
+from .scenario.schema import Scenario
 
 DEFAULT_SCENARIO = Path("scenarios/almaty-2023.toml")
+RESULTS = Path("results")
 EXIT_BAD_INPUT = 2
+EXIT_TASKS_FAILED = 1
+COMPARED_METRICS = [
+    ("response_mean_min", "priority"), ("response_p90_min", "priority"), ("within_target_share", "all"),
+    ("walk_in_wait_mean_min", "station_kind"), ("abandonment_share", "station_kind"),
+    ("utilisation_busy", "role"),
+]
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out; reported in one line with exit code 2."""
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=120)
+    return console
 
 
-def load_table(scenario) -> Table:
+def load_table(scenario: Scenario) -> Table:
     table = Table(title=f"Offered load, {scenario.name} (yearly hours)", title_justify="left")
     for column in ("district", "field work", "station work", "inspector hours", "assistant hours",
                    "prevention", "field load", "total load", ""):
@@ -34,23 +55,134 @@ def load_table(scenario) -> Table:
     return table
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    console = _console()
-    for path in args.files:
-        scenario = load_scenario(path)
-        console.print(f"{path}: ok ({scenario.name})")
+def _with_run_options(scenario: Scenario, args: argparse.Namespace, seed: int) -> Scenario:
+    run = scenario.run.model_copy(update={
+        "seed": seed,
+        **({"horizon_days": args.days} if args.days else {}),
+        **({"replications": args.replications} if args.replications else {}),
+    })
+    return scenario.model_copy(update={"run": run})
+
+
+def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: Console) -> int:
+    first = jobs[0].scenario
+    result = run_experiment(
+        jobs, parts, replications=first.run.replications, seed=first.run.seed, workers=args.workers,
+        dask_address=args.dask, resume=args.resume, precision=getattr(args, "precision", None),
+        show_progress=not args.quiet,
+    )
+    for job in jobs:
+        summary = result.summaries.get(job.scenario.name)
+        if summary is None:
+            continue
+        frame = summary_frame(summary)
         if not args.quiet:
-            console.print(load_table(scenario))
+            manifest = summary["manifest"]
+            console.print(response_table(frame, f"{job.scenario.name}: response to field calls, "
+                                                f"{manifest['replications']} replications, seed {manifest['seed']}"))
+            console.print(station_table(frame))
+            console.print(utilisation_table(frame))
+        console.print(f"results: {job.out}")
+    for failure in result.failures:
+        print(f"error: task failed: {failure}", file=sys.stderr)
+    if result.failures:
+        print(f"error: {len(result.failures)} task(s) failed; completed parts are kept in {parts}; "
+              "fix the cause and rerun with --resume", file=sys.stderr)
+        return EXIT_TASKS_FAILED
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    console = _console()
+    for path in args.files:
+        for scenario in load_scenarios(path):
+            console.print(f"{path}: ok ({scenario.name})")
+            if not args.quiet:
+                console.print(load_table(scenario))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    scenarios = load_scenarios(args.scenario)
+    if len(scenarios) > 1:
+        raise UsageError(f"{args.scenario} holds a grid of {len(scenarios)} scenarios: run it with policesim sweep")
+    scenario = scenarios[0]
+    scenario = _with_run_options(scenario, args, args.seed if args.seed is not None else scenario.run.seed)
+    out = args.out or RESULTS / scenario.name
+    return _run_jobs([Job(scenario, out)], staging_folder(out), args, _console())
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    scenarios = [s for path in args.scenarios for s in load_scenarios(path)]
+    names = [s.name for s in scenarios]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise UsageError(f"two scenarios share the name {duplicates[0]!r}; names must differ in a sweep")
+    seed = args.seed if args.seed is not None else scenarios[0].run.seed
+    replications = args.replications or scenarios[0].run.replications
+    args.replications = replications
+    out = args.out or RESULTS / "sweep"
+    jobs = [Job(_with_run_options(s, args, seed), out / s.name) for s in scenarios]
+    code = _run_jobs(jobs, out / ".parts", args, _console())
+    if code == 0:
+        write_sweep_index(out, jobs, seed)
+    return code
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    folders = [Path(f) for f in args.folders]
+    for folder in folders:
+        if not (folder / "summary.json").is_file():
+            raise UsageError(f"{folder}: not a run folder (no summary.json); expected the output of policesim run")
+    summaries = [read_summary(f) for f in folders]
+    console = _console()
+    base = summaries[0]
+    for folder, other in zip(folders[1:], summaries[1:]):
+        if other["manifest"]["seed"] != base["manifest"]["seed"]:
+            console.print(f"warning: {folder} used seed {other['manifest']['seed']}, {folders[0]} used "
+                          f"{base['manifest']['seed']}: replications are not paired by common random numbers")
+        frame = differences_frame(paired_differences(summary_frame(base), summary_frame(other)))
+        console.print(comparison_table(frame, base["manifest"]["scenario"], other["manifest"]["scenario"],
+                                       COMPARED_METRICS))
+    return 0
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--replications", type=int, metavar="N", help="replications (default: the scenario's)")
+    parser.add_argument("--seed", type=int, metavar="S", help="root seed (default: the scenario's)")
+    parser.add_argument("--days", type=float, metavar="D", help="observed days after the warm-up")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="output folder")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help=f"local worker processes (default: number of cores, {default_workers()} here)")
+    parser.add_argument("--dask", metavar="tcp://HOST:PORT", help="run the tasks on this Dask scheduler")
+    parser.add_argument("--resume", action="store_true", help="keep the parts of an interrupted run, run the rest")
+    parser.add_argument("--quiet", action="store_true", help="no progress and no tables")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policesim", description=__doc__)
+    parser = argparse.ArgumentParser(prog="policesim", description="Police staffing and response simulation.")
     commands = parser.add_subparsers(dest="command", required=True)
+
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("files", nargs="+", type=Path)
     validate.add_argument("--quiet", action="store_true", help="skip the offered-load table")
     validate.set_defaults(handler=cmd_validate)
+
+    run = commands.add_parser("run", help="run one scenario (default: the Almaty 2023 default)")
+    run.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO)
+    _add_run_options(run)
+    run.add_argument("--precision", type=float, metavar="P",
+                     help="add replications until the headline metrics' 95%% half-width is within P of the mean")
+    run.set_defaults(handler=cmd_run)
+
+    sweep = commands.add_parser("sweep", help="run several scenarios (or a grid) with common random numbers")
+    sweep.add_argument("scenarios", nargs="+", type=Path)
+    _add_run_options(sweep)
+    sweep.set_defaults(handler=cmd_sweep)
+
+    compare = commands.add_parser("compare", help="paired differences of run folders against the first")
+    compare.add_argument("folders", nargs="+", type=Path)
+    compare.set_defaults(handler=cmd_compare)
     return parser
 
 
@@ -58,11 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except ScenarioError as error:
+    except (ScenarioError, UsageError, ResumeMismatch) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: complete parts are kept; rerun with --resume to finish", file=sys.stderr)
         return 130
 
 

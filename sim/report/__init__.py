@@ -1,0 +1,1 @@
+"""Reports: terminal tables now; charts and HTML reports for decision-makers."""

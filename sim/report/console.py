@@ -1,0 +1,84 @@
+"""Short answers for the terminal: the tables `policesim run` and `compare` print."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.table import Table
+
+
+def _ci(row: pd.Series, scale: float = 1.0, digits: int = 1, unit: str = "") -> str:
+    mean = row["mean"]
+    if mean is None or not math.isfinite(mean):
+        return "-"
+    text = f"{mean * scale:.{digits}f}{unit}"
+    low, high = row["low"], row["high"]
+    if low is not None and high is not None and math.isfinite(low) and math.isfinite(high):
+        text += f" ±{(high - low) / 2 * scale:.{digits}f}"
+    return text
+
+
+def _pick(summary: pd.DataFrame, metric: str, by: str, group: str) -> pd.Series | None:
+    rows = summary[(summary.metric == metric) & (summary.by == by) & (summary.group == group)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _cell(summary, metric, by, group, **fmt) -> str:
+    row = _pick(summary, metric, by, group)
+    return "-" if row is None else _ci(row, **fmt)
+
+
+def response_table(summary: pd.DataFrame, title: str) -> Table:
+    """Response minutes and share on time by priority and by district (mean ±95% half-width)."""
+    table = Table(title=title, title_justify="left")
+    for column in ("field calls", "mean min", "median min", "90th pct min", "within target"):
+        table.add_column(column, justify="left" if column == "field calls" else "right")
+    groups = [("all", "all", "all")]
+    groups += [("priority", g, f"priority {g}") for g in sorted(summary[summary.by == "priority"].group.unique())]
+    groups += [("district", g, g) for g in sorted(summary[summary.by == "district"].group.unique())]
+    for by, group, label in groups:
+        table.add_row(label, _cell(summary, "response_mean_min", by, group),
+                      _cell(summary, "response_median_min", by, group),
+                      _cell(summary, "response_p90_min", by, group),
+                      _cell(summary, "within_target_share", by, group, scale=100, digits=0, unit="%"))
+    return table
+
+
+def station_table(summary: pd.DataFrame) -> Table:
+    table = Table(title="Walk-ins by station type", title_justify="left")
+    for column in ("station type", "mean wait min", "90th pct wait min", "gave up"):
+        table.add_column(column, justify="left" if column == "station type" else "right")
+    for group in sorted(summary[(summary.by == "station_kind")].group.unique()):
+        table.add_row(group.replace("_", " "), _cell(summary, "walk_in_wait_mean_min", "station_kind", group),
+                      _cell(summary, "walk_in_wait_p90_min", "station_kind", group),
+                      _cell(summary, "abandonment_share", "station_kind", group, scale=100, digits=0, unit="%"))
+    return table
+
+
+def utilisation_table(summary: pd.DataFrame) -> Table:
+    table = Table(title="Share of on-duty time", title_justify="left")
+    for column in ("staff", "field", "desk", "prevention", "idle"):
+        table.add_column(column, justify="left" if column == "staff" else "right")
+    groups = sorted(summary[summary.by == "role"].group.unique())
+    groups += sorted(summary[summary.by == "role/district"].group.unique())
+    for group in groups:
+        by = "role" if "/" not in group else "role/district"
+        table.add_row(group.replace("/", ", "), *(
+            _cell(summary, f"utilisation_{a}", by, group, scale=100, digits=0, unit="%")
+            for a in ("field", "desk", "prevention", "idle")))
+    return table
+
+
+def comparison_table(frame: pd.DataFrame, a: str, b: str, metrics: list[tuple[str, str]]) -> Table:
+    table = Table(title=f"{b} minus {a} (paired by replication, 95% CI)", title_justify="left")
+    for column in ("metric", "group", a, b, "difference", "paired CI", "unpaired CI", ""):
+        table.add_column(column, justify="left" if column in ("metric", "group") else "right")
+    for metric, by in metrics:
+        rows = frame[(frame.metric == metric) & (frame.by == by)]
+        for row in rows.itertuples(index=False):
+            table.add_row(metric, row.group, f"{row.a:.3g}", f"{row.b:.3g}", f"{row.diff:+.3g}",
+                          f"[{row.low:+.3g}, {row.high:+.3g}]",
+                          f"[{row.unpaired_low:+.3g}, {row.unpaired_high:+.3g}]",
+                          "significant" if row.significant else "")
+    return table

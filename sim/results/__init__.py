@@ -1,0 +1,1 @@
+"""Results: records, statistics with confidence intervals, comparisons and storage of run folders."""

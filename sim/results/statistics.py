@@ -1,0 +1,131 @@
+"""Metrics of one replication, and their means with 95% intervals across replications.
+
+Every metric is a tidy row (metric, by, group, value): `by` names the grouping (priority,
+district, station_kind, role, role/district or all) and `group` its value, so one table serves
+the summary, comparisons, reports and notebooks alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .intervals import mean_ci
+
+ACTIVITIES = ("field", "desk", "prevention", "idle")
+
+# Headline metrics: `--precision` stops adding replications once all of these are precise enough.
+MAIN_METRICS = (
+    ("response_mean_min", "all", "all"),
+    ("response_p90_min", "priority", "1"),
+    ("within_target_share", "all", "all"),
+    ("walk_in_wait_mean_min", "all", "all"),
+    ("utilisation_busy", "role", "inspector"),
+)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Response targets per priority and for walk-ins, and the run's horizon, in minutes."""
+
+    response_min: dict[int, float]
+    walk_in_wait_min: float
+    horizon_min: float
+
+
+def _rows(metric: str, by: str, values: pd.Series | dict) -> list[tuple[str, str, str, float]]:
+    return [(metric, by, str(group), float(value)) for group, value in dict(values).items()]
+
+
+def _quantile(q: float):
+    def f(x: pd.Series) -> float:
+        return float(np.quantile(x, q)) if len(x) else np.nan
+    return f
+
+
+def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targets) -> pd.DataFrame:
+    """All metrics of one replication's calls and staff time, as tidy rows."""
+    rows: list[tuple[str, str, str, float]] = []
+    kind = calls["kind"].astype(str)
+    outcome = calls["outcome"].astype(str)
+    field = calls[kind == "field"]
+    answered = field[field["response_min"].notna()]
+    for by, key in (("all", None), ("priority", "priority"), ("district", "district")):
+        groups = answered.groupby(key if key else np.zeros(len(answered)), observed=True)["response_min"]
+        label = (lambda s: s) if key else (lambda s: s.rename(index={0: "all"}))
+        rows += _rows("response_mean_min", by, label(groups.mean()))
+        rows += _rows("response_median_min", by, label(groups.median()))
+        rows += _rows("response_p90_min", by, label(groups.agg(_quantile(0.9))))
+
+    target = field["priority"].map(targets.response_min).astype(float)
+    on_time = field["response_min"] <= target
+    age = targets.horizon_min - field["created_min"]
+    late = (field["response_min"] > target) | (field["response_min"].isna() & (age > target))
+    judged = pd.DataFrame({"on_time": on_time, "judged": on_time | late,
+                           "priority": field["priority"], "district": field["district"].astype(str)})
+    for by, key in (("all", None), ("priority", "priority"), ("district", "district")):
+        grouped = judged.groupby(key if key else np.zeros(len(judged)))
+        share = grouped["on_time"].sum() / grouped["judged"].sum().replace(0, np.nan)
+        rows += _rows("within_target_share", by, share if key else share.rename(index={0: "all"}))
+
+    walk_in = calls[kind == "walk_in"].assign(outcome=outcome[kind == "walk_in"])
+    served = walk_in[walk_in["dispatched_min"].notna()]
+    decided = walk_in[(walk_in["outcome"] == "abandoned") | walk_in["dispatched_min"].notna()]
+    for by, key in (("all", None), ("station_kind", "station_kind")):
+        keys = (lambda f: f[key].astype(str)) if key else (lambda f: pd.Series("all", index=f.index))
+        waits = served.groupby(keys(served))["wait_min"]
+        rows += _rows("walk_in_wait_mean_min", by, waits.mean())
+        rows += _rows("walk_in_wait_p90_min", by, waits.agg(_quantile(0.9)))
+        rows += _rows("walk_in_within_target_share", by,
+                      (served["wait_min"] <= targets.walk_in_wait_min).groupby(keys(served)).mean())
+        rows += _rows("abandonment_share", by,
+                      (decided["outcome"] == "abandoned").groupby(keys(decided)).mean())
+
+    desk = calls[(kind == "desk") & calls["dispatched_min"].notna()]
+    rows += _rows("desk_wait_mean_min", "all", {"all": desk["wait_min"].mean() if len(desk) else np.nan})
+
+    for name in ("completed", "abandoned", "open"):
+        rows.append(("calls_" + name, "all", "all", float((outcome == name).sum())))
+    rows.append(("calls_total", "all", "all", float(len(calls))))
+
+    rows += _utilisation_rows(staff)
+    return pd.DataFrame(rows, columns=["metric", "by", "group", "value"])
+
+
+def _utilisation_rows(staff: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    rows = []
+    minutes = [f"{a}_min" for a in ACTIVITIES]
+    for by, keys in (("role", ["role"]), ("role/district", ["role", "district"])):
+        sums = staff.groupby(keys)[[*minutes, "on_duty_min"]].sum()
+        on_duty = sums["on_duty_min"].replace(0, np.nan)
+        labels = ["/".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in sums.index]
+        for activity in ACTIVITIES:
+            rows += _rows(f"utilisation_{activity}", by, dict(zip(labels, sums[f"{activity}_min"] / on_duty)))
+        rows += _rows("utilisation_busy", by,
+                      dict(zip(labels, (sums["field_min"] + sums["desk_min"]) / on_duty)))
+    return rows
+
+
+def across_replications(per_replication: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95% interval of each metric over replications (tidy input with a `replication` column)."""
+    out = []
+    for (metric, by, group), frame in per_replication.groupby(["metric", "by", "group"], sort=True):
+        frame = frame.sort_values("replication")
+        interval = mean_ci(frame["value"].to_numpy())
+        out.append({"metric": metric, "by": by, "group": group, **interval.as_dict(),
+                    "replications": [None if not np.isfinite(v) else float(v) for v in frame["value"]]})
+    return pd.DataFrame(out)
+
+
+def precise_enough(summary: pd.DataFrame, precision: float) -> bool:
+    """Whether every headline metric's half-width is within `precision` of its mean."""
+    for metric, by, group in MAIN_METRICS:
+        row = summary[(summary.metric == metric) & (summary.by == by) & (summary.group == group)]
+        if row.empty or row["mean"].isna().all():
+            continue
+        mean, low, high = (float(row[c].iloc[0]) for c in ("mean", "low", "high"))
+        if not np.isfinite(low) or (high - low) / 2 > precision * abs(mean):
+            return False
+    return True
