@@ -204,3 +204,31 @@ def test_inspector_at_the_station_serves_walk_ins_only_when_back():
     out = travel.minutes(2.0, 0)
     back = 10 + out + travel.minutes(2.0, 10 + out)
     assert engine.records.dispatched[1] == pytest.approx(back)
+
+
+def test_assistants_allowed_in_the_field_go_out_and_serve_walk_ins_when_back():
+    types = {
+        "inquiry": {"kind": "walk_in", "priority": 3, "yearly_volume": 1, "service": {"dist": "fixed", "value_min": 1}},
+        "p3": {"kind": "field", "priority": 3, "yearly_volume": 1, "service": {"dist": "fixed", "value_min": 1}},
+    }
+    scenario = city([station("A", 0.0, inspectors=0, assistants=1)], call_types=types,
+                    travel={"model": "sqrt-linear"}, staffing={"assistants_take_field": True})
+    travel = TravelModel(scenario.travel)
+    engine = run_calls(scenario, [
+        {"t": 0, "type": "p3", "x": 2.0, "service": 10},
+        {"t": 5, "type": "inquiry", "station": "A", "service": 5},
+    ])
+    out = travel.minutes(2.0, 0)
+    assert engine.records.arrived[0] == pytest.approx(out)
+    assert engine.records.dispatched[1] == pytest.approx(10 + out + travel.minutes(2.0, 10 + out))
+
+
+def test_inspectors_of_desk_only_stations_stay_off_the_road():
+    scenario = city([station("A", 0.0), {**station("M", 0.5), "kind": "modular"}],
+                    dispatch={"policy": "closest-available", "field_station_kinds": ["fixed"]})
+    engine = run_calls(scenario, [
+        {"t": 0, "type": "p3", "x": 0.5, "service": 30},  # nearest is M's inspector, who stays put
+        {"t": 1, "type": "p3", "x": 0.5, "service": 30},
+    ])
+    assert station_names(engine) == ["A", "A"]
+    assert engine.records.dispatched[1] == 30

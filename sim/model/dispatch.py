@@ -53,6 +53,9 @@ class ClosestAvailable:
     def enqueue(self, entry: Entry, precinct: int, district: int, level: int) -> None:
         heapq.heappush(self.queue, entry)
 
+    def remove(self, call: int, precinct: int, district: int) -> None:
+        """`call` needs no more officers (its heap entry goes stale)."""
+
     def best_call_for(self, s: int) -> Entry | None:
         return _head(self.queue, self.waiting)
 
@@ -81,6 +84,11 @@ class PrecinctFirst:
         self.precinct_queue: list[list[Entry]] = [[] for _ in range(n_precincts)]
         self.district_queue: list[list[Entry]] = [[] for _ in range(n_districts)]
         self.neighbour_queue: list[list[Entry]] = [[] for _ in range(n_districts)]
+        # Calls still waiting in each heap: lets a freed officer skip heaps holding only stale entries.
+        self.live_precinct = [0] * n_precincts
+        self.live_district = [0] * n_districts
+        self.live_neighbour = [0] * n_districts
+        self.level_of: dict[int, int] = {}
 
     def _tier(self, precinct: int, district: int, level: int) -> _Tier:
         if level == 0:
@@ -103,23 +111,41 @@ class PrecinctFirst:
         return self.staff.nearest_free(tier.array, tier.list, x, y, now, urgent)
 
     def enqueue(self, entry: Entry, precinct: int, district: int, level: int) -> None:
+        self.level_of[entry[2]] = level
         if level == 0:
             heapq.heappush(self.precinct_queue[precinct], entry)
+            self.live_precinct[precinct] += 1
         elif level == 1:
             heapq.heappush(self.district_queue[district], entry)
+            self.live_district[district] += 1
         else:
             heapq.heappush(self.neighbour_queue[district], entry)
+            self.live_neighbour[district] += 1
+
+    def remove(self, call: int, precinct: int, district: int) -> None:
+        """`call` needs no more officers: it no longer counts in the heaps it sits in."""
+        level = self.level_of.pop(call)
+        self.live_precinct[precinct] -= 1
+        if level >= 1:
+            self.live_district[district] -= 1
+        if level >= 2:
+            self.live_neighbour[district] -= 1
 
     def best_call_for(self, s: int) -> Entry | None:
         district = self.staff.district[s]
-        best = _head(self.precinct_queue[self.staff.precinct[s]], self.waiting)
-        other = _head(self.district_queue[district], self.waiting)
-        if other is not None and (best is None or other < best):
-            best = other
-        for neighbour in self.neighbours[district]:
-            other = _head(self.neighbour_queue[neighbour], self.waiting)
+        precinct = self.staff.precinct[s]
+        waiting = self.waiting
+        best = _head(self.precinct_queue[precinct], waiting) if self.live_precinct[precinct] else None
+        if self.live_district[district]:
+            other = _head(self.district_queue[district], waiting)
             if other is not None and (best is None or other < best):
                 best = other
+        live = self.live_neighbour
+        for neighbour in self.neighbours[district]:
+            if live[neighbour]:
+                other = _head(self.neighbour_queue[neighbour], waiting)
+                if other is not None and (best is None or other < best):
+                    best = other
         return best
 
     def preemption_pool(self, district: int) -> np.ndarray:

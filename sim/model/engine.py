@@ -17,7 +17,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, Event
 
-from .city import ROLE_INSPECTOR, CityLayout
+from .city import ROLE_ASSISTANT, ROLE_INSPECTOR, CityLayout
 from .demand import Calls
 from .dispatch import make_policy
 from .records import CallRecords
@@ -91,12 +91,15 @@ class Engine:
         self.job_prio_v = memoryview(self.job_prio)
         self.suspended: dict[int, tuple[int, float, float, bool]] = {}
         self.teams: dict[int, list[tuple[int, float]]] = {}
-        self.station_inspectors: list[list[int]] = [[] for _ in layout.stations]
+        # Assistants who never leave the station wait in a per-station idle list; everyone else
+        # (inspectors, and assistants allowed into the field) is looked for among station_officers.
+        self.station_officers: list[list[int]] = [[] for _ in layout.stations]
         self.idle_assistants: list[list[int]] = [[] for _ in layout.stations]
         self.listed = [False] * n  # already in its station's idle_assistants list
+        self.desk_only = [self.staff.role[s] == ROLE_ASSISTANT and not self.staff.field_ok[s] for s in range(n)]
         for s in range(n):
-            if self.staff.role[s] == ROLE_INSPECTOR:
-                self.station_inspectors[self.staff.home[s]].append(s)
+            if not self.desk_only[s]:
+                self.station_officers[self.staff.home[s]].append(s)
         self.station_wakeup = [math.inf] * len(layout.stations)
 
         self.busy_staff = array("i")
@@ -216,7 +219,7 @@ class Engine:
         self.records.station_v[i] = station
         s = self._idle_assistant(station)
         if s < 0:
-            s = self._inspector_present(station, now)
+            s = self._officer_present(station, now)
         if s >= 0:
             self._serve(s, i, now)
             return
@@ -233,20 +236,20 @@ class Engine:
                 return s
         return -1
 
-    def _inspector_present(self, station: int, now: float) -> int:
-        if self.prevention_now:
-            return -1
+    def _officer_present(self, station: int, now: float) -> int:
+        """An idle officer of `station` who is at the station (not out, not on prevention work)."""
         staff = self.staff
-        for s in self.station_inspectors[station]:
+        for s in self.station_officers[station]:
             if staff.on_duty[s] and not staff.busy[s] and staff.at_home(s, now):
-                return s
+                if not (self.prevention_now and staff.role[s] == ROLE_INSPECTOR):
+                    return s
         return -1
 
     def _wake_when_back(self, station: int, now: float) -> None:
         """If an idle inspector of `station` is on the way back, look at the queue when they arrive."""
         staff = self.staff
         soonest = math.inf
-        for s in self.station_inspectors[station]:
+        for s in self.station_officers[station]:
             if staff.on_duty[s] and not staff.busy[s]:
                 t1 = staff.t1v[s]
                 if now < t1 < soonest and staff.x1v[s] == staff.home_x[s] and staff.y1v[s] == staff.home_y[s]:
@@ -261,7 +264,7 @@ class Engine:
         if self.station_wakeup[station] <= now + 1e-9:
             self.station_wakeup[station] = math.inf
         while self.stations.waiting(station):
-            s = self._inspector_present(station, now)
+            s = self._officer_present(station, now)
             entry = self.stations.head(station, now) if s >= 0 else None
             if entry is None:
                 break
@@ -336,11 +339,12 @@ class Engine:
 
     def _take_from_queue(self, s: int, i: int, now: float) -> None:
         left = self.waiting[i] - 1
-        self.monitor.change(now, len(self.waiting))
         if left:
             self.waiting[i] = left
         else:
+            self.monitor.change(now, len(self.waiting))
             del self.waiting[i]
+            self.policy.remove(i, self.precinct[i], self.district[i])
         self._dispatch(s, i, now)
 
     # --- officers becoming free -------------------------------------------------------------
@@ -382,8 +386,9 @@ class Engine:
             field_call = self.policy.best_call_for(s)
             if field_call is not None and inspector and self.prevention_now and field_call[0] > 1:
                 field_call = None
+        at_home = staff.at_home(s, now)
         desk_call = None
-        if self.stations.queues[home] and not (inspector and self.prevention_now) and staff.at_home(s, now):
+        if at_home and self.stations.queues[home] and not (inspector and self.prevention_now):
             desk_call = self.stations.head(home, now)
         if field_call is not None and (desk_call is None or field_call <= desk_call):
             self._take_from_queue(s, field_call[2], now)
@@ -392,14 +397,14 @@ class Engine:
             self.stations.pop(home)
             self._serve(s, desk_call[2], now)
             return
-        if not inspector and not self.listed[s]:
+        if self.desk_only[s] and not self.listed[s]:
             self.idle_assistants[home].append(s)
             self.listed[s] = True
         if not staff.field_ok[s]:
             return
         staff.free_any_v[s] = True
         staff.free_field_v[s] = not (inspector and self.prevention_now)
-        if self.return_home and not staff.at_home(s, now):
+        if self.return_home and not at_home:
             x, y = staff.position(s, now)
             hx, hy = staff.home_x[s], staff.home_y[s]
             staff.move_from(s, now, x, y, hx, hy, now + self.travel.minutes(math.hypot(x - hx, y - hy), now))
