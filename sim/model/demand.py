@@ -90,7 +90,6 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
     n_bins = int(np.ceil(total_min / MINUTES_PER_HOUR))
     bin_start = np.arange(n_bins) * MINUTES_PER_HOUR
     hour_of_week = np.arange(n_bins) % HOURS_PER_WEEK
-    type_index = {name: i for i, name in enumerate(layout.type_names)}
     parts: list[dict[str, np.ndarray]] = []
 
     for index, origin in enumerate(layout.origins):
@@ -109,15 +108,13 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
             continue
         # A Poisson total spread over the hours in proportion to their rates is the same process as
         # a Poisson count per hour, at a fraction of the draws for a long horizon.
-        bins = np.searchsorted(np.cumsum(mean_count) / expected, arrivals.random(n), side="right")
-        bins = np.sort(np.minimum(bins, n_bins - 1))
-        w = width[hour_of_week[bins]]
-        span = np.minimum(w * MINUTES_PER_HOUR, total_min - bin_start[bins] - offset[hour_of_week[bins]] * MINUTES_PER_HOUR)
-        created = bin_start[bins] + offset[hour_of_week[bins]] * MINUTES_PER_HOUR + arrivals.random(n) * span
-        keep = np.ones(n, dtype=bool)
+        bins = np.searchsorted(np.cumsum(mean_count) / expected, np.sort(arrivals.random(n)), side="right")
+        bins = np.minimum(bins, n_bins - 1)
+        start = bin_start[bins] + offset[hour_of_week[bins]] * MINUTES_PER_HOUR
+        span = np.minimum(width[hour_of_week[bins]] * MINUTES_PER_HOUR, total_min - start)
+        created = start + arrivals.random(n) * span
         reduction = layout.origin_reduction[index]
-        if reduction > 0:
-            keep = streams.get(f"prevention/{key}").random(n) >= reduction
+        keep = streams.get(f"prevention/{key}").random(n) >= reduction if reduction > 0 else slice(None)
 
         if call_type.kind == "field":
             where = streams.get(f"location/{key}")
@@ -126,9 +123,8 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
             cx, cy = layout.projection.to_km(origin.lon, origin.lat)
             x = cx + radius * np.cos(angle)
             y = cy + radius * np.sin(angle)
-            station = -1
         else:
-            station = int(layout.origin_station[index])
+            station = layout.origin_station[index]
             x = np.full(n, layout.station_xy[station, 0])
             y = np.full(n, layout.station_xy[station, 1])
         service = _draw(call_type.service, streams, f"service/{key}", n)
@@ -137,27 +133,35 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
             _draw(call_type.patience, streams, f"patience/{key}", n)
             if call_type.patience is not None else np.full(n, np.inf)
         )
-        precinct = layout.precinct_names.index(origin.precinct)
+        created = created[keep]
         parts.append({
-            "created_min": created[keep],
-            "origin": np.full(n, index, dtype=np.int32)[keep],
-            "call_type": np.full(n, type_index[origin.call_type], dtype=np.int16)[keep],
-            "priority": np.full(n, call_type.priority, dtype=np.int8)[keep],
-            "kind": np.full(n, KINDS.index(call_type.kind), dtype=np.int8)[keep],
-            "officers": np.full(n, call_type.officers, dtype=np.int8)[keep],
-            "precinct": np.full(n, precinct, dtype=np.int32)[keep],
-            "district": np.full(n, layout.precinct_district[precinct], dtype=np.int32)[keep],
-            "station": np.full(n, station, dtype=np.int32)[keep],
-            "x_km": x[keep],
-            "y_km": y[keep],
-            "service_min": service[keep],
-            "paperwork_min": paperwork[keep],
-            "patience_min": patience[keep],
+            "created_min": created,
+            "origin": np.full(len(created), index, dtype=np.int32),
+            "x_km": x[keep], "y_km": y[keep],
+            "service_min": service[keep], "paperwork_min": paperwork[keep], "patience_min": patience[keep],
         })
 
     if not parts:
-        empty = {name: np.zeros(0) for name in Calls.__dataclass_fields__}
-        return Calls(**empty)
+        return Calls(**{name: np.zeros(0) for name in Calls.__dataclass_fields__})
     columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     order = np.argsort(columns["created_min"], kind="stable")
-    return Calls(**{name: values[order] for name, values in columns.items()})
+    columns = {name: values[order] for name, values in columns.items()}
+    return Calls(**columns, **_origin_attributes(layout, columns["origin"]))
+
+
+def _origin_attributes(layout: CityLayout, origin: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-call columns that depend only on the origin, looked up from small per-origin tables."""
+    scenario = layout.scenario
+    types = [scenario.demand[o.call_type] for o in layout.origins]
+    precinct_index = {name: i for i, name in enumerate(layout.precinct_names)}
+    precinct = np.array([precinct_index[o.precinct] for o in layout.origins], dtype=np.int32)
+    tables = {
+        "call_type": np.array([layout.type_names.index(o.call_type) for o in layout.origins], dtype=np.int16),
+        "priority": np.array([t.priority for t in types], dtype=np.int8),
+        "kind": np.array([KINDS.index(t.kind) for t in types], dtype=np.int8),
+        "officers": np.array([t.officers for t in types], dtype=np.int8),
+        "precinct": precinct,
+        "district": layout.precinct_district[precinct].astype(np.int32),
+        "station": layout.origin_station.astype(np.int32),
+    }
+    return {name: table[origin] for name, table in tables.items()}

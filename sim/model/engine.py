@@ -121,6 +121,8 @@ class Engine:
         self.stations = StationQueues(len(layout.stations), memoryview(calls.patience_min), self._abandon)
         self.next_call = 0
         self.n_calls = len(calls)
+        self._arrival = self._on_arrival  # bound once: the loop schedules these millions of times
+        self._free = self._on_free
 
     # --- scheduling -------------------------------------------------------------------------
 
@@ -156,8 +158,8 @@ class Engine:
     def _on_arrival(self, event) -> None:
         i = self.next_call
         self.next_call = i + 1
-        if i + 1 < self.n_calls:
-            self._at(self.created[i + 1], self._on_arrival)
+        if i + 1 < self.n_calls:  # arrivals are sorted: the next one is never in the past
+            heappush(self._queue, (self.created[i + 1], NORMAL, next(self._eid), Wake(self._arrival, None)))
         now = self.env._now
         if self.kind[i] == FIELD:
             self._new_field_call(i, now)
@@ -285,7 +287,11 @@ class Engine:
     def _dispatch(self, s: int, i: int, now: float) -> None:
         """Send officer `s` to field call `i` from wherever `s` is now."""
         staff = self.staff
-        self._claim(s)
+        staff.busy[s] = True
+        staff.free_field_v[s] = False
+        staff.free_any_v[s] = False
+        token = self.token[s] + 1
+        self.token[s] = token
         x, y = self.x[i], self.y[i]
         px, py = staff.position(s, now)
         arrive = now + self.travel.minutes(math.hypot(px - x, py - y), now)
@@ -297,10 +303,18 @@ class Engine:
             records.dispatched_v[i] = now
             records.station_v[i] = staff.home[s]
         records.officers_v[i] += 1
-        need = self.officers[i]
-        if need == 1:
-            self._start_work(s, i, arrive, now)
+        if self.officers[i] == 1:
+            end = arrive + self.service[i]
+            free_at = end + self.paperwork[i]
+            records.arrived_v[i] = arrive
+            records.completed_v[i] = end
+            self.job_end_service[s] = end
+            self.job_free[s] = free_at
+            if self.preemption:
+                self.job_prio_v[s] = self.priority[i]
+            heappush(self._queue, (free_at, NORMAL, next(self._eid), Wake(self._free, (s, token))))
             return
+        need = self.officers[i]
         self.job_end_service[s] = math.inf  # on scene, waiting for the rest of the team
         team = self.teams.setdefault(i, [])
         team.append((s, arrive))
@@ -319,7 +333,7 @@ class Engine:
         self.job_free[s] = free_at
         if self.preemption and self.officers[i] == 1:
             self.job_prio_v[s] = self.priority[i]
-        self._at(free_at, self._on_free, (s, self.token[s]))
+        self._at(free_at, self._free, (s, self.token[s]))
 
     def _serve(self, s: int, i: int, now: float) -> None:
         """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
@@ -335,7 +349,7 @@ class Engine:
         records.arrived_v[i] = now
         records.completed_v[i] = end
         records.officers_v[i] = 1
-        self._at(free_at, self._on_free, (s, self.token[s]))
+        self._at(free_at, self._free, (s, self.token[s]))
 
     def _take_from_queue(self, s: int, i: int, now: float) -> None:
         left = self.waiting[i] - 1

@@ -52,17 +52,13 @@ def staff_time(layout: CityLayout, roster: list[Occurrence], busy: dict[str, np.
     hour = ((edges[:-1] // 60) % 24).astype(int)
     width = np.diff(edges)
 
-    groups = {(d, r) for d in range(len(layout.district_names)) for r in range(len(ROLES))}
-    member_group = np.array([
-        (int(layout.station_district[m.station]), m.role) for m in layout.staff
-    ], dtype=int).reshape(-1, 2)
-
-    duty = {g: ([], []) for g in groups}
-    for occurrence in roster:
-        for s in occurrence.members:
-            group = tuple(member_group[s])
-            duty[group][0].append(occurrence.start_min)
-            duty[group][1].append(occurrence.end_min)
+    n_groups = len(layout.district_names) * len(ROLES)
+    group_of_member = np.array(
+        [int(layout.station_district[m.station]) * len(ROLES) + m.role for m in layout.staff], dtype=int)
+    duty_group = group_of_member[np.concatenate([np.asarray(o.members, dtype=int) for o in roster])] \
+        if roster else np.zeros(0, dtype=int)
+    duty_start = np.repeat([o.start_min for o in roster], [len(o.members) for o in roster])
+    duty_end = np.repeat([o.end_min for o in roster], [len(o.members) for o in roster])
 
     if prevention:
         windows = np.array(prevention)
@@ -70,16 +66,20 @@ def staff_time(layout: CityLayout, roster: list[Occurrence], busy: dict[str, np.
     else:
         prevention_share = np.zeros(len(width))
 
-    group_of_interval = member_group[busy["staff"], 0] * len(ROLES) + member_group[busy["staff"], 1] \
-        if len(busy["staff"]) else np.zeros(0, dtype=int)
-    order = np.argsort(group_of_interval, kind="stable")
-    bounds = np.searchsorted(group_of_interval[order], np.arange(len(layout.district_names) * len(ROLES) + 1))
+    def by_group(group_of: np.ndarray):
+        order = np.argsort(group_of, kind="stable")
+        bounds = np.searchsorted(group_of[order], np.arange(n_groups + 1))
+        return lambda g: order[bounds[g]:bounds[g + 1]]
+
+    busy_rows = by_group(group_of_member[busy["staff"]])
+    duty_rows = by_group(duty_group)
     rows = []
-    for district, role in sorted(groups):
-        starts, ends = (np.clip(np.asarray(v, dtype=float), warmup_min, total_min) for v in duty[(district, role)])
+    for group in range(n_groups):
+        district, role = divmod(group, len(ROLES))
+        pick = duty_rows(group)
+        starts, ends = np.clip(duty_start[pick], warmup_min, total_min), np.clip(duty_end[pick], warmup_min, total_min)
         on_duty = minutes_per_bin(starts, ends, edges)
-        group = district * len(ROLES) + role
-        pick = order[bounds[group]:bounds[group + 1]]
+        pick = busy_rows(group)
         start, service_end, end = (np.clip(busy[k][pick], warmup_min, total_min)
                                    for k in ("start", "service_end", "end"))
         activity = {
@@ -89,13 +89,10 @@ def staff_time(layout: CityLayout, roster: list[Occurrence], busy: dict[str, np.
         spare = np.maximum(on_duty - activity["field"] - activity["desk"], 0.0)
         activity["prevention"] = spare * prevention_share if role == ROLE_INSPECTOR else np.zeros(len(width))
         activity["idle"] = spare - activity["prevention"]
+        per_hour = [np.bincount(hour, weights=v, minlength=24)
+                    for v in (on_duty, activity["field"], activity["desk"], activity["prevention"], activity["idle"])]
         for h in range(24):
-            at = hour == h
-            rows.append((
-                layout.district_names[district], ROLES[role], h, on_duty[at].sum(),
-                activity["field"][at].sum(), activity["desk"][at].sum(),
-                activity["prevention"][at].sum(), activity["idle"][at].sum(),
-            ))
+            rows.append((layout.district_names[district], ROLES[role], h, *(float(v[h]) for v in per_hour)))
     columns = list(zip(*rows)) if rows else [[] for _ in range(8)]
     n = len(rows)
     return pa.table({
