@@ -27,9 +27,10 @@ How the estimates are made:
    sample points nearest to that centre (integers by largest remainder, so they sum exactly).
    radius_km = sqrt(area of the centre's Voronoi cell within the populated area / pi).
 4. One fixed station per precinct at its centre, open 09-18 Mon-Sat.
-5. Hotspots: the 37 precincts with the highest population density (population / pi r^2) get one
-   hotspot at a seeded point 0.2-0.6 r from the centre, radius 0.4 km, weight = density
-   (residents per km2), and a modular station with 1 inspector at the hotspot.
+5. Hotspots: the 37 shared over the districts by population (largest remainder); within each
+   district, the precincts with the highest population density (population / pi r^2) get one
+   hotspot each at a seeded point 0.2-0.6 r from the centre, radius 0.4 km, weight = the
+   precinct's population, and a modular station with 1 inspector at the hotspot.
 6. Staff: 1 inspector per modular station (37); the other 454 over the fixed stations by precinct
    population (largest remainder, at least 1 each); 1 assistant per fixed station.
 
@@ -272,9 +273,23 @@ def density(precinct: dict) -> float:
     return precinct["population"] / (math.pi * round(precinct["radius_km"], 3) ** 2)
 
 
+def hotspots_per_district(precincts: list[dict]) -> dict[str, int]:
+    """The 37 hotspots shared over the districts by population, largest remainder."""
+    population: dict[str, int] = {}
+    for p in precincts:
+        population[p["district"]] = population.get(p["district"], 0) + p["population"]
+    names = list(population)
+    counts = largest_remainder(N_HOTSPOTS, [population[name] for name in names])
+    return {name: int(count) for name, count in zip(names, counts)}
+
+
 def make_hotspots(rng: np.random.Generator, precincts: list[dict]) -> list[dict]:
     densities = np.array([density(p) for p in precincts])
-    chosen = set(np.argsort(-densities, kind="stable")[:N_HOTSPOTS].tolist())
+    chosen: set[int] = set()
+    for district, count in hotspots_per_district(precincts).items():
+        members = [i for i, p in enumerate(precincts) if p["district"] == district]
+        ranked = sorted(members, key=lambda i: (-densities[i], i))
+        chosen.update(ranked[:count])
     hotspots = []
     for index, precinct in enumerate(precincts):
         if index not in chosen:
@@ -292,7 +307,7 @@ def make_hotspots(rng: np.random.Generator, precincts: list[dict]) -> list[dict]
             "lon": float(lon),
             "lat": float(lat),
             "radius_km": HOTSPOT_RADIUS_KM,
-            "weight": round(float(densities[index])),
+            "weight": precinct["population"],
         })
     assert len(hotspots) == N_HOTSPOTS
     return hotspots
@@ -375,11 +390,11 @@ def service_centres(data_dir: Path) -> str:
     collection = json.loads((data_dir / "districts.geojson").read_text(encoding="utf-8"))
     shapes = {f["properties"]["district"]: shape(f["geometry"]) for f in collection["features"]}
     blocks = []
-    for district in shapes:
+    for district, outline in shapes.items():
         rows = [p for p in precincts if p["district"] == district]
         best = max(rows, key=lambda p: int(p["population"]))
         lon, lat = float(best["lon"]), float(best["lat"])
-        area = populated_area(shapes[district])
+        area = populated_area(outline)
         step = SERVICE_CENTRE_OFFSET_DEG
         for dlon, dlat in ((step, step), (-step, step), (step, -step), (-step, -step), (step, 0), (0, step)):
             if inside(area, lon + dlon, lat + dlat):
