@@ -232,3 +232,18 @@ def test_inspectors_of_desk_only_stations_stay_off_the_road():
     ])
     assert station_names(engine) == ["A", "A"]
     assert engine.records.dispatched[1] == 30
+
+
+def test_walk_ins_at_a_station_with_nobody_on_duty_go_to_the_precinct_station():
+    types = {"inquiry": {"kind": "walk_in", "priority": 3, "yearly_volume": 1, "station_kinds": ["modular", "fixed"],
+                         "service": {"dist": "fixed", "value_min": 1}}}
+    roster_ = [{"name": "always", "start_hour": 0, "hours": 24, "station_kinds": ["fixed"]},
+               {"name": "post", "start_hour": 9, "hours": 8, "station_kinds": ["modular"]}]
+    scenario = city([station("A", 0.0, inspectors=0, assistants=1), {**station("M", 0.5), "kind": "modular"}],
+                    call_types=types, staffing={"roster": roster_})
+    engine = run_calls(scenario, [
+        {"t": 60, "type": "inquiry", "station": "M", "service": 5},  # 01:00: the post is unstaffed
+        {"t": 600, "type": "inquiry", "station": "M", "service": 5},  # 10:00: its inspector is in
+    ])
+    assert station_names(engine) == ["A", "M"]
+    assert list(engine.records.dispatched) == [60, 600]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario.posting import posted_stations
-from ..scenario.prevention import reduction_by_precinct
+from ..scenario.prevention import reduction_by_precinct, weekly_prevention_hours
 from ..scenario.schema import Scenario
 from ..scenario.volumes import DAYS_PER_YEAR, all_origins, profile, work_minutes
 from .city import ROLE_INSPECTOR, build_city
@@ -23,6 +23,9 @@ WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
 
 @dataclass(frozen=True)
 class DistrictLoad:
+    """Yearly hours in one district: `inspector_hours` are those of staff who go out to field calls,
+    `assistant_hours` those of staff who stay at their station (assistants, desk-only inspectors)."""
+
     district: str
     field_hours: float
     station_hours: float
@@ -78,20 +81,18 @@ def offered_load(scenario: Scenario) -> list[DistrictLoad]:
     layout = build_city(scenario)
     inspectors = {d: 0.0 for d in field}
     assistants = dict(inspectors)
+    field_kinds = set(scenario.dispatch.field_station_kinds)
     for member in layout.staff:
         shift = roster[member.shift]
         hours = availability * shift.hours * shift.days_worked_per_week * WEEKS_PER_YEAR
         district = layout.district_names[layout.station_district[member.station]]
-        (inspectors if member.role == ROLE_INSPECTOR else assistants)[district] += hours
+        goes_out = member.role == ROLE_INSPECTOR or scenario.staffing.assistants_take_field
+        goes_out = goes_out and layout.stations[member.station].kind in field_kinds
+        (inspectors if goes_out else assistants)[district] += hours
     prevention = dict.fromkeys(field, 0.0)
-    if scenario.prevention is not None:
-        for station in stations:
-            prevention[station.district] += (
-                station.inspectors * availability * scenario.prevention.hours_per_week * WEEKS_PER_YEAR
-            )
-    if scenario.staffing.assistants_take_field:
-        inspectors = {d: inspectors[d] + assistants[d] for d in inspectors}
-        assistants = dict.fromkeys(assistants, 0.0)
+    for station in stations:
+        prevention[station.district] += weekly_prevention_hours(scenario, [station]).get(station.precinct, 0.0) \
+            * WEEKS_PER_YEAR
     return [
         DistrictLoad(d, field[d], desk[d], inspectors[d], assistants[d], prevention[d]) for d in field
     ]

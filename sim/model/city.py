@@ -50,6 +50,7 @@ class CityLayout:
     origins: list[Origin]
     origin_station: np.ndarray  # walk-in/desk destination; -1 for field origins
     origin_reduction: np.ndarray  # prevention cut applied to the origin's rate
+    station_fallback: np.ndarray  # where walk-ins go when nobody is on duty: a fixed station, or -1
     type_names: list[str]
     hotspot_names: list[str] = field(default_factory=list)
 
@@ -101,9 +102,24 @@ def build_city(scenario: Scenario) -> CityLayout:
         origins=origins,
         origin_station=origin_station,
         origin_reduction=origin_reduction,
+        station_fallback=_fallbacks(stations, sx, sy),
         type_names=list(scenario.demand),
         hotspot_names=[h.name for h in city.hotspots],
     )
+
+
+def _fallbacks(stations: list[PostedStation], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """For each non-fixed station, its precinct's fixed station, else the district's nearest one."""
+    fallback = np.full(len(stations), -1, dtype=np.int32)
+    for i, station in enumerate(stations):
+        if station.kind == "fixed":
+            continue
+        fixed = [j for j, s in enumerate(stations) if s.kind == "fixed" and s.district == station.district]
+        own = [j for j in fixed if stations[j].precinct == station.precinct]
+        pool = own or fixed
+        if pool:
+            fallback[i] = min(pool, key=lambda j: (x[j] - x[i]) ** 2 + (y[j] - y[i]) ** 2)
+    return fallback
 
 
 def _post_staff(scenario: Scenario, stations: list[PostedStation]) -> list[StaffMember]:

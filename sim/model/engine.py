@@ -102,6 +102,13 @@ class Engine:
                 self.station_officers[self.staff.home[s]].append(s)
         self.station_wakeup = [math.inf] * len(layout.stations)
 
+        self.does_prevention = [self.staff.role[s] == ROLE_INSPECTOR and self.staff.field_ok[s] for s in range(n)]
+        self.on_duty_at = [0] * len(layout.stations)  # staff on duty per station, for walk-in overflow
+        self.fallback = layout.station_fallback
+        self.overtime_from = [-1.0] * n  # when a member still at work after their shift went off roster
+        self.overtime_staff = array("i")
+        self.overtime_start = array("d")
+        self.overtime_end = array("d")
         self.busy_staff = array("i")
         self.busy_start = array("d")
         self.busy_service_end = array("d")
@@ -216,8 +223,14 @@ class Engine:
                 self._at(self.created[i] + self.neighbour_wait, self._on_escalate, (i, 2))
 
     def _new_station_call(self, i: int, now: float) -> None:
-        """A walk-in or desk call: an idle assistant, else an inspector present, else the queue."""
+        """A walk-in or desk call: an idle assistant, else an inspector present, else the queue.
+
+        At a station with nobody on duty (its one inspector's day off), the citizen goes on to the
+        station's fallback, the precinct's fixed station.
+        """
         station = self.station[i]
+        if self.on_duty_at[station] == 0 and self.fallback[station] >= 0:
+            station = self.fallback[station]
         self.records.station_v[i] = station
         s = self._idle_assistant(station)
         if s < 0:
@@ -243,7 +256,7 @@ class Engine:
         staff = self.staff
         for s in self.station_officers[station]:
             if staff.on_duty[s] and not staff.busy[s] and staff.at_home(s, now):
-                if not (self.prevention_now and staff.role[s] == ROLE_INSPECTOR):
+                if not (self.prevention_now and self.does_prevention[s]):
                     return s
         return -1
 
@@ -391,18 +404,19 @@ class Engine:
         """Idle member `s` takes the most urgent work it may do, or becomes free."""
         staff = self.staff
         if not staff.on_duty[s]:
+            self._end_overtime(s, now)
             staff.place(s, staff.home_x[s], staff.home_y[s])
             return
         home = staff.home[s]
-        inspector = staff.role[s] == ROLE_INSPECTOR
+        on_prevention = self.prevention_now and self.does_prevention[s]
         field_call = None
         if self.waiting and staff.field_ok[s]:
             field_call = self.policy.best_call_for(s)
-            if field_call is not None and inspector and self.prevention_now and field_call[0] > 1:
+            if field_call is not None and on_prevention and field_call[0] > 1:
                 field_call = None
         at_home = staff.at_home(s, now)
         desk_call = None
-        if at_home and self.stations.queues[home] and not (inspector and self.prevention_now):
+        if at_home and self.stations.queues[home] and not on_prevention:
             desk_call = self.stations.head(home, now)
         if field_call is not None and (desk_call is None or field_call <= desk_call):
             self._take_from_queue(s, field_call[2], now)
@@ -417,7 +431,7 @@ class Engine:
         if not staff.field_ok[s]:
             return
         staff.free_any_v[s] = True
-        staff.free_field_v[s] = not (inspector and self.prevention_now)
+        staff.free_field_v[s] = not on_prevention
         if self.return_home and not at_home:
             x, y = staff.position(s, now)
             hx, hy = staff.home_x[s], staff.home_y[s]
@@ -493,6 +507,8 @@ class Engine:
         staff = self.staff
         for s in occurrence.members:
             staff.on_duty[s] = True
+            self.on_duty_at[staff.home[s]] += 1
+            self._end_overtime(s, now)
             if not staff.busy[s]:
                 staff.place(s, staff.home_x[s], staff.home_y[s])
         for s in occurrence.members:
@@ -504,8 +520,19 @@ class Engine:
         staff = self.staff
         for s in occurrence.members:
             staff.on_duty[s] = False
+            self.on_duty_at[staff.home[s]] -= 1
             staff.free_field_v[s] = False
-            self.staff.free_any_v[s] = False
+            staff.free_any_v[s] = False
+            if staff.busy[s]:
+                self.overtime_from[s] = self.env._now  # finishing the job in hand
+
+    def _end_overtime(self, s: int, now: float) -> None:
+        start = self.overtime_from[s]
+        if start >= 0:
+            self.overtime_staff.append(s)
+            self.overtime_start.append(start)
+            self.overtime_end.append(now)
+            self.overtime_from[s] = -1.0
 
     def _on_prevention(self, event) -> None:
         starting = event._value
@@ -513,7 +540,7 @@ class Engine:
         now = self.env._now
         staff = self.staff
         for s in range(staff.n):
-            if staff.role[s] != ROLE_INSPECTOR or not staff.on_duty[s] or staff.busy[s]:
+            if not self.does_prevention[s] or not staff.on_duty[s] or staff.busy[s]:
                 continue
             if starting:
                 staff.free_field_v[s] = False
@@ -533,3 +560,4 @@ class Engine:
             if self.staff.busy[s] or s in self.suspended:
                 if self.job_call[s] >= 0:
                     self._record_busy(s, self.job_start[s], self.job_end_service[s], end)
+            self._end_overtime(s, end)

@@ -43,11 +43,14 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
         name: np.frombuffer(getattr(engine, f"busy_{name}"), dtype=dtype)
         for name, dtype in (("staff", np.int32), ("start", float), ("service_end", float), ("end", float))
     }
+    overtime = {name: np.frombuffer(getattr(engine, f"overtime_{name}"), dtype=dtype)
+                for name, dtype in (("staff", np.int32), ("start", float), ("end", float))}
     observed = total_min - warmup_min
     table = engine.records.table(layout, calls, replication, warmup_min, total_min)
     return ReplicationResult(
         calls=table,
-        staff=staff_time(layout, shifts, busy, engine.prevention_windows, warmup_min, total_min, replication),
+        staff=staff_time(layout, shifts, busy, overtime, engine.prevention_windows, warmup_min, total_min,
+                         replication),
         monitors={
             "observed_min": observed,
             "field_waiting_mean": engine.monitor.area / observed,

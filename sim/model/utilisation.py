@@ -1,7 +1,10 @@
-"""Staff time by district, role and hour of day: on duty, field, desk, prevention and idle.
+"""Staff time by district, role and hour of day: on duty, field, desk, prevention, idle, overtime.
 
-Computed after the run from the busy intervals the engine recorded and the roster, with a
-vectorised cumulative sum per group, so the event loop pays one append per interval.
+Computed after the run from the intervals the engine recorded (jobs, overtime) and the roster,
+with a vectorised cumulative sum per group, so the event loop pays a few appends per job.
+On-duty time includes overtime (a job finished after the shift ended), so busy time never
+exceeds it. Prevention time is the spare on-duty time of the inspectors who do prevention work
+(those who go out to field calls) inside the prevention windows.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ STAFF_SCHEMA = pa.schema([
     ("desk_min", pa.float64()),
     ("prevention_min", pa.float64()),
     ("idle_min", pa.float64()),
+    ("overtime_min", pa.float64()),
 ])
 
 
@@ -43,67 +47,74 @@ def minutes_per_bin(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> 
     return np.diff(ramp(starts) - ramp(ends))
 
 
-def staff_time(layout: CityLayout, roster: list[Occurrence], busy: dict[str, np.ndarray],
-               prevention: list[tuple[float, float]], warmup_min: float, total_min: float,
-               replication: int) -> pa.Table:
+def _hour_edges(warmup_min: float, total_min: float) -> np.ndarray:
     edges = np.arange(np.floor(warmup_min / 60) * 60, total_min + 60, 60.0)
     edges[0], edges[-1] = warmup_min, min(edges[-1], total_min)
-    edges = edges[np.concatenate([[True], np.diff(edges) > 0])]
+    return edges[np.concatenate([[True], np.diff(edges) > 0])]
+
+
+def _rows_of(groups: np.ndarray, n_groups: int):
+    """A function giving the positions of the rows in each group, from one stable sort."""
+    order = np.argsort(groups, kind="stable")
+    bounds = np.searchsorted(groups[order], np.arange(n_groups + 1))
+    return lambda g: order[bounds[g]:bounds[g + 1]]
+
+
+def staff_time(layout: CityLayout, roster: list[Occurrence], busy: dict[str, np.ndarray],
+               overtime: dict[str, np.ndarray], prevention: list[tuple[float, float]],
+               warmup_min: float, total_min: float, replication: int) -> pa.Table:
+    edges = _hour_edges(warmup_min, total_min)
     hour = ((edges[:-1] // 60) % 24).astype(int)
     width = np.diff(edges)
-
-    n_groups = len(layout.district_names) * len(ROLES)
-    group_of_member = np.array(
-        [int(layout.station_district[m.station]) * len(ROLES) + m.role for m in layout.staff], dtype=int)
-    duty_group = group_of_member[np.concatenate([np.asarray(o.members, dtype=int) for o in roster])] \
-        if roster else np.zeros(0, dtype=int)
-    duty_start = np.repeat([o.start_min for o in roster], [len(o.members) for o in roster])
-    duty_end = np.repeat([o.end_min for o in roster], [len(o.members) for o in roster])
-
     if prevention:
         windows = np.array(prevention)
         prevention_share = minutes_per_bin(windows[:, 0], windows[:, 1], edges) / width
     else:
         prevention_share = np.zeros(len(width))
 
-    def by_group(group_of: np.ndarray):
-        order = np.argsort(group_of, kind="stable")
-        bounds = np.searchsorted(group_of[order], np.arange(n_groups + 1))
-        return lambda g: order[bounds[g]:bounds[g + 1]]
+    # Internal groups: (district, role, does prevention work); rows are summed over the last.
+    field_kinds = set(layout.scenario.dispatch.field_station_kinds)
+    n_groups = len(layout.district_names) * len(ROLES) * 2
+    group_of_member = np.array([
+        (int(layout.station_district[m.station]) * len(ROLES) + m.role) * 2
+        + int(m.role == ROLE_INSPECTOR and layout.stations[m.station].kind in field_kinds)
+        for m in layout.staff
+    ], dtype=int)
+    members = np.concatenate([np.asarray(o.members, dtype=int) for o in roster]) if roster else np.zeros(0, int)
+    duty_start = np.repeat([o.start_min for o in roster], [len(o.members) for o in roster])
+    duty_end = np.repeat([o.end_min for o in roster], [len(o.members) for o in roster])
+    duty_rows = _rows_of(group_of_member[members], n_groups)
+    busy_rows = _rows_of(group_of_member[busy["staff"]], n_groups)
+    overtime_rows = _rows_of(group_of_member[overtime["staff"]], n_groups)
 
-    busy_rows = by_group(group_of_member[busy["staff"]])
-    duty_rows = by_group(duty_group)
-    rows = []
+    def binned(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        return minutes_per_bin(np.clip(starts, warmup_min, total_min), np.clip(ends, warmup_min, total_min), edges)
+
+    totals: dict[tuple[int, int], np.ndarray] = {}
     for group in range(n_groups):
-        district, role = divmod(group, len(ROLES))
-        pick = duty_rows(group)
-        starts, ends = np.clip(duty_start[pick], warmup_min, total_min), np.clip(duty_end[pick], warmup_min, total_min)
-        on_duty = minutes_per_bin(starts, ends, edges)
+        district_role, prevents = divmod(group, 2)
         pick = busy_rows(group)
-        start, service_end, end = (np.clip(busy[k][pick], warmup_min, total_min)
-                                   for k in ("start", "service_end", "end"))
-        activity = {
-            "field": minutes_per_bin(start, np.minimum(service_end, end), edges),
-            "desk": minutes_per_bin(np.maximum(start, service_end), end, edges),
-        }
-        spare = np.maximum(on_duty - activity["field"] - activity["desk"], 0.0)
-        activity["prevention"] = spare * prevention_share if role == ROLE_INSPECTOR else np.zeros(len(width))
-        activity["idle"] = spare - activity["prevention"]
-        per_hour = [np.bincount(hour, weights=v, minlength=24)
-                    for v in (on_duty, activity["field"], activity["desk"], activity["prevention"], activity["idle"])]
-        for h in range(24):
-            rows.append((layout.district_names[district], ROLES[role], h, *(float(v[h]) for v in per_hour)))
-    columns = list(zip(*rows)) if rows else [[] for _ in range(8)]
+        start, service_end, end = busy["start"][pick], busy["service_end"][pick], busy["end"][pick]
+        field = binned(start, np.minimum(service_end, end))
+        desk = binned(np.maximum(start, service_end), end)
+        pick = overtime_rows(group)
+        extra = binned(overtime["start"][pick], overtime["end"][pick])
+        pick = duty_rows(group)
+        on_duty = binned(duty_start[pick], duty_end[pick]) + extra
+        spare = np.maximum(on_duty - field - desk, 0.0)
+        prevention_min = spare * prevention_share if prevents else np.zeros(len(width))
+        columns = np.vstack([on_duty, field, desk, prevention_min, spare - prevention_min, extra])
+        key = divmod(district_role, len(ROLES))
+        totals[key] = totals.get(key, 0.0) + columns
+
+    rows = []
+    for (district, role), columns in sorted(totals.items()):
+        per_hour = [np.bincount(hour, weights=c, minlength=24) for c in columns]
+        rows += [(layout.district_names[district], ROLES[role], h, *(float(v[h]) for v in per_hour))
+                 for h in range(24)]
+    names = ["district", "role", "hour_of_day", "on_duty_min", "field_min", "desk_min", "prevention_min",
+             "idle_min", "overtime_min"]
+    data = {name: [row[k] for row in rows] for k, name in enumerate(names)}
     n = len(rows)
-    return pa.table({
-        "scenario": pa.array([layout.scenario.name] * n),
-        "replication": pa.array(np.full(n, replication, dtype=np.int32)),
-        "district": pa.array(columns[0], pa.string()),
-        "role": pa.array(columns[1], pa.string()),
-        "hour_of_day": pa.array(np.asarray(columns[2], dtype=np.int8)),
-        "on_duty_min": pa.array(np.asarray(columns[3], dtype=float)),
-        "field_min": pa.array(np.asarray(columns[4], dtype=float)),
-        "desk_min": pa.array(np.asarray(columns[5], dtype=float)),
-        "prevention_min": pa.array(np.asarray(columns[6], dtype=float)),
-        "idle_min": pa.array(np.asarray(columns[7], dtype=float)),
-    }, schema=STAFF_SCHEMA)
+    return pa.table({"scenario": [layout.scenario.name] * n, "replication": np.full(n, replication, np.int32),
+                     **data}, schema=STAFF_SCHEMA)

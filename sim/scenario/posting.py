@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .schema import Scenario, Station
+from .routing import station_for
 from .volumes import all_origins, work_minutes
 
 
@@ -73,7 +74,9 @@ def posted_stations(scenario: Scenario) -> list[PostedStation]:
 
     fixed = [s for s in open_stations if s.kind == "fixed"]
     if fixed:
-        field_hours, desk_hours = _demand_hours_by_precinct(scenario)
+        field_hours = _field_hours_by_precinct(scenario)
+        desk_hours = _station_hours_by_precinct(scenario, [
+            _posted(s, district_of, inspectors[s.name], assistants[s.name]) for s in open_stations])
         precinct_population = {p.name: p.population for p in scenario.city.precincts}
 
         def weights(by: str, hours: dict[str, float]) -> np.ndarray:
@@ -95,25 +98,40 @@ def posted_stations(scenario: Scenario) -> list[PostedStation]:
         for s, extra in zip(fixed, largest_remainder(changes.add_assistants, weights(changes.allocate_by, desk_hours))):
             assistants[s.name] += int(extra)
 
-    return [
-        PostedStation(
-            name=s.name, kind=s.kind, precinct=s.precinct, district=district_of.get(s.precinct, ""),
-            lon=s.lon, lat=s.lat, inspectors=inspectors[s.name], assistants=assistants[s.name],
-            opens_hour=s.opens_hour, closes_hour=s.closes_hour,
-            open_weekdays=tuple(sorted(set(s.open_weekdays))),
-        )
-        for s in open_stations
-    ]
+    return [_posted(s, district_of, inspectors[s.name], assistants[s.name]) for s in open_stations]
 
 
-def _demand_hours_by_precinct(scenario: Scenario) -> tuple[dict[str, float], dict[str, float]]:
-    """Yearly field hours and walk-in/desk hours starting in each precinct."""
-    field: dict[str, float] = {}
-    desk: dict[str, float] = {}
+def _posted(station: Station, district_of: dict[str, str], inspectors: int, assistants: int) -> PostedStation:
+    return PostedStation(
+        name=station.name, kind=station.kind, precinct=station.precinct,
+        district=district_of.get(station.precinct, ""), lon=station.lon, lat=station.lat,
+        inspectors=inspectors, assistants=assistants, opens_hour=station.opens_hour,
+        closes_hour=station.closes_hour, open_weekdays=tuple(sorted(set(station.open_weekdays))),
+    )
+
+
+def _field_hours_by_precinct(scenario: Scenario) -> dict[str, float]:
+    """Yearly officer-hours of field work starting in each precinct."""
+    hours: dict[str, float] = {}
     for origin in all_origins(scenario):
         call_type = scenario.demand[origin.call_type]
-        hours = origin.yearly_volume * work_minutes(call_type) / 60.0
-        target = field if call_type.kind == "field" else desk
-        target[origin.precinct] = target.get(origin.precinct, 0.0) + hours
-    return field, desk
+        if call_type.kind == "field":
+            hours[origin.precinct] = hours.get(origin.precinct, 0.0) + origin.yearly_volume * work_minutes(call_type) / 60
+    return hours
 
+
+def _station_hours_by_precinct(scenario: Scenario, stations: list[PostedStation]) -> dict[str, float]:
+    """Yearly walk-in and desk hours of the fixed stations, by the precinct of the station that takes them.
+
+    Counted where the work is routed, not where it starts: a modular station's inquiries are its
+    own, not its precinct's fixed station's.
+    """
+    hours: dict[str, float] = {}
+    for origin in all_origins(scenario):
+        call_type = scenario.demand[origin.call_type]
+        if call_type.kind == "field":
+            continue
+        station = station_for(scenario, origin, stations)
+        if station is not None and station.kind == "fixed":
+            hours[station.precinct] = hours.get(station.precinct, 0.0) + origin.yearly_volume * work_minutes(call_type) / 60
+    return hours

@@ -15,7 +15,10 @@ def weekly_prevention_hours(scenario: Scenario, stations: list[PostedStation]) -
     if scenario.prevention is None:
         return {}
     hours: dict[str, float] = {}
+    field_kinds = set(scenario.dispatch.field_station_kinds)
     for station in stations:
+        if station.kind not in field_kinds:
+            continue  # inspectors kept at a desk do no prevention work
         worked = station.inspectors * scenario.staffing.availability * scenario.prevention.hours_per_week
         hours[station.precinct] = hours.get(station.precinct, 0.0) + worked
     return hours

@@ -8,13 +8,16 @@ district takes the calls, its own precinct's station first.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from .posting import PostedStation
 from .schema import Scenario
 from .volumes import Origin
 
+if TYPE_CHECKING:
+    from .posting import PostedStation
 
-def station_for(scenario: Scenario, origin: Origin, stations: list[PostedStation]) -> PostedStation | None:
+
+def station_for(scenario: Scenario, origin: Origin, stations: list["PostedStation"]) -> "PostedStation | None":
     """The station that takes `origin`'s calls, or None when its district has no suitable one."""
     kinds = scenario.demand[origin.call_type].station_kinds
     for kind in kinds:
