@@ -42,6 +42,11 @@ CALLS_SCHEMA = pa.schema([
 ])
 
 
+def unknown_as_null(values: np.ndarray) -> pa.Array:
+    """A time not reached (NaN in the buffers) is stored as null, so SQL counts and means skip it."""
+    return pa.array(values, from_pandas=True)
+
+
 class CallRecords:
     def __init__(self, n: int) -> None:
         self.dispatched = np.full(n, np.nan)
@@ -103,12 +108,12 @@ class CallRecords:
                                    [*STATION_KINDS, ""], pa.int8()),
             "hour_of_day": pa.array(((created // 60) % 24).astype(np.int8)),
             "created_min": pa.array(created),
-            "dispatched_min": pa.array(dispatched),
-            "arrived_min": pa.array(arrived),
-            "completed_min": pa.array(completed),
-            "wait_min": pa.array(wait),
-            "travel_min": pa.array(arrived - dispatched),
-            "response_min": pa.array(response),
+            "dispatched_min": unknown_as_null(dispatched),
+            "arrived_min": unknown_as_null(arrived),
+            "completed_min": unknown_as_null(completed),
+            "wait_min": unknown_as_null(wait),
+            "travel_min": unknown_as_null(arrived - dispatched),
+            "response_min": unknown_as_null(response),
             "within_target": within,
             "officers": pa.array(self.officers[keep]),
             "preempted": pa.array(self.preempted[keep]),

@@ -1,0 +1,50 @@
+"""Breakdowns a researcher would otherwise rewrite in every notebook, one value per replication.
+
+Each function takes plain frames read from the run folders and returns tidy rows
+(keys..., replication, statistic or activity, value); `quantiles.summarise_replications`
+then turns them into means with intervals across replications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .quantiles import quantile_label
+from .statistics import ACTIVITIES
+
+# Columns of calls.parquet that are durations or counts per call, so a mean or quantile means something.
+CALL_METRICS = ("response_min", "wait_min", "travel_min", "officers")
+UTILISATION = (*ACTIVITIES, "busy")
+
+
+def call_statistics(frame: pd.DataFrame, metric: str, keys: Sequence[str], q: Sequence[float]) -> pd.DataFrame:
+    """Mean and quantiles of `metric` per group and replication: keys, replication, statistic, value.
+
+    Calls without a value (not answered by the horizon) are left out, as in summary.json.
+    """
+    values = frame[[*keys, "replication"]].assign(value=frame[metric].astype(float)).dropna(subset=["value"])
+    grouped = values.groupby([*keys, "replication"], observed=True, sort=True)["value"]
+    parts = {"mean": grouped.mean(), **{quantile_label(x): grouped.quantile(x) for x in q}}
+    return _long(pd.DataFrame(parts), keys, "statistic")
+
+
+def utilisation_by_replication(staff: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Share of on-duty time in each activity per group and replication: keys, replication, activity, value.
+
+    The shares are ratios of summed minutes within a replication (not means of hourly ratios),
+    the definition summary.json's `utilisation_*` metrics use; `busy` is field plus desk.
+    """
+    minutes = [f"{a}_min" for a in ACTIVITIES]
+    sums = staff.groupby([*keys, "replication"], observed=True, sort=True)[[*minutes, "on_duty_min"]].sum()
+    on_duty = sums["on_duty_min"].replace(0.0, np.nan)
+    shares = pd.DataFrame({a: sums[f"{a}_min"] / on_duty for a in ACTIVITIES})
+    shares["busy"] = (sums["field_min"] + sums["desk_min"]) / on_duty
+    return _long(shares, keys, "activity")
+
+
+def _long(wide: pd.DataFrame, keys: Sequence[str], name: str) -> pd.DataFrame:
+    """One row per column of `wide` (indexed by keys and replication): melt, which every pandas 2+ keeps stable."""
+    return wide.reset_index().melt(id_vars=[*keys, "replication"], var_name=name, value_name="value")
