@@ -1,0 +1,121 @@
+"""The run report: one self-contained report.html beside a run's results, for decision-makers."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from . import charts
+from .headline import Headline, headline_numbers
+from .html import beside, figure_html, section, write_page
+from .run_data import RunData, load_run
+from .tables import district_table_html
+
+REPORT = "report.html"
+
+# (figure key, section title, plain-language introduction)
+SECTIONS = (
+    ("map", "Where calls wait longest",
+     ("Each district is shaded by the time within which 9 in 10 of its field calls are reached "
+      "(darker = slower). Dots and diamonds are stations. Hover over a district for its numbers.")),
+    ("response", "How fast field calls are reached",
+     ("Each line climbs as more calls are reached: read across at a time on the bottom axis to see "
+      "which share of calls had an officer on scene by then. The dashed line is the target.")),
+    ("within_target", "Which districts meet their targets",
+     ("Share of field calls in each district reached within their priority's target time. Whiskers "
+      "show the 95% confidence interval; the dashed line is the whole city.")),
+    ("utilisation", "When the city runs short",
+     ("Share of inspectors' on-duty time spent on calls and desk work, by hour of day. Dark cells "
+      "are hours when few inspectors are free for a new call. Values above 100% mean work ran past "
+      "the end of shifts (overtime).")),
+    ("walk_in", "People who come to a station",
+     ("Average wait of walk-in visitors and the share who gave up waiting, by type of station, "
+      "with 95% confidence intervals.")),
+)
+
+HOW_TO_READ = """
+<ul>
+<li><b>Simulated, not observed.</b> The numbers come from simulating the scenario's staff,
+stations and calls many times over; each repeat is a <i>replication</i> with different random
+calls. Numbers shown are averages over the replications.</li>
+<li><b>95% CI</b> (confidence interval) is the range the long-run average is very likely to lie
+in. Wide intervals mean more replications are needed before reading much into small
+differences.</li>
+<li><b>Response time</b> runs from the call to the first officer arriving. The
+<b>median</b> is the time within which half of the calls are reached; the <b>90th percentile</b>
+is the time within which 9 in 10 are reached, which shows the long waits a median hides.</li>
+<li><b>Within target</b> counts a call as late if it was reached after its priority's target
+time, or was still waiting when the target time had passed.</li>
+<li><b>Utilisation</b> is the share of on-duty time spent on calls (travel and work on scene) and
+desk work; the rest goes to prevention work and waiting for calls.</li>
+</ul>
+"""
+
+
+def run_figures(data: RunData) -> dict[str, go.Figure]:
+    """The run report's charts, keyed as in SECTIONS (also what `export_pngs` writes)."""
+    return {
+        "map": charts.district_map(data.summary, data.scenario),
+        "response": charts.response_distribution(data.calls, data.scenario),
+        "within_target": charts.within_target_by_district(data.summary),
+        "utilisation": charts.utilisation_heatmap(data.staff),
+        "walk_in": charts.walk_in_queues(data.summary, data.scenario),
+    }
+
+
+def cards_html(numbers: list[Headline]) -> str:
+    cards = []
+    for h in numbers:
+        cards.append(
+            f'<div class="card" style="--colour: {h.colour}"><div class="title">{escape(h.title)}</div>'
+            f'<div class="value">{escape(h.value_text)}</div>'
+            f'<div class="ci">{escape(h.ci_text or "no interval (one replication)")}</div>'
+            f'<div class="note">{escape(h.note)}</div></div>')
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def provenance_html(manifests: list[dict]) -> str:
+    """A table of each run's provenance: scenario, hash, seed, replications, version, commit, date."""
+    fields = (("scenario", "scenario"), ("scenario_hash", "scenario hash"), ("seed", "seed"),
+              ("replications", "replications"), ("horizon_days", "simulated days"),
+              ("warmup_days", "warm-up days"), ("package_version", "policesim version"),
+              ("git_commit", "git commit"), ("created", "created"))
+    head = "".join(f"<th>{escape(label)}</th>" for _, label in fields)
+    rows = "".join("<tr>" + "".join(f"<td>{escape(str(m.get(key, '')))}</td>" for key, _ in fields) + "</tr>"
+                   for m in manifests)
+    return f'<table class="provenance"><tr>{head}</tr>{rows}</table>'
+
+
+def header_html(name: str, description: str, manifest: dict) -> str:
+    return (f"<header><h1>{escape(name)}</h1><p class=\"description\">{escape(description)}</p>"
+            f"<p class=\"meta\">Simulated {manifest.get('horizon_days', '?'):g} days after "
+            f"{manifest.get('warmup_days', 0):g} warm-up days, {manifest.get('replications', '?')} "
+            "replications. Each number: mean over replications with its 95% confidence interval "
+            "(see <a href=\"#how-to-read\">how to read this</a>).</p></header>")
+
+
+def run_report_html(data: RunData) -> tuple[str, str]:
+    """Title and body of the report (figures in SECTIONS order after the headline cards)."""
+    figures = run_figures(data)
+    description = str(data.scenario.get("description") or data.manifest.get("description") or "")
+    body = header_html(data.name, description, data.manifest)
+    body += cards_html(headline_numbers(data.summary, data.scenario))
+    for key, title, intro in SECTIONS:
+        content = figure_html(figures[key], f"figure-{key}")
+        if key == "map":
+            content = beside(content, district_table_html(data.summary))
+        body += section(title, escape(intro), content, anchor=key)
+    body += section("How to read this", "", f'<div class="howto">{HOW_TO_READ}</div>', anchor="how-to-read")
+    body += section("Where these numbers come from",
+                    "Rerunning the same scenario file (same hash) with the same seed and version "
+                    "gives the same numbers.", provenance_html([data.manifest]), anchor="provenance")
+    return f"{data.name}: simulated police response", body
+
+
+def write_run_report(folder: Path) -> Path:
+    """Write `folder/report.html` for the run folder `folder`; returns its path."""
+    folder = Path(folder)
+    title, body = run_report_html(load_run(folder))
+    return write_page(folder / REPORT, title, body)
