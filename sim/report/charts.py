@@ -356,9 +356,10 @@ def scenario_bars(summaries: Mapping[str, pd.DataFrame],
             hovertemplate="%{x}: %{y:.1f}" + labels.unit(metric).replace("min", " min") + "<extra></extra>"),
             row=row, col=col)
         fig.update_yaxes(title_text=labels.unit(metric), rangemode="tozero", row=row, col=col)
-        fig.update_xaxes(title_text="scenario", row=row, col=col)
+        fig.update_xaxes(tickangle=-30 if len(names) > 2 else 0, automargin=True, row=row, col=col)
+    height_per_row = 330 + (20 * max(len(n) for n in names) // 4 if len(names) > 2 else 0)
     return _layout(fig, "The scenarios side by side (bars: mean over replications; whiskers: 95% CI)",
-                   330 * n_rows + 40, showlegend=False)
+                   height_per_row * n_rows + 40, showlegend=False)
 
 
 def district_bars(summaries: Mapping[str, pd.DataFrame], metric: str = "response_p90_min") -> go.Figure:
