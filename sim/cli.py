@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .experiment.executors import default_workers
 from .model.capacity import offered_load
-from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, write_sweep_index
+from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, with_warmup, write_sweep_index
 from .report.console import comparison_table, response_table, station_table, utilisation_table
 from .results.compare import differences_frame, paired_differences
 from .results.storage import read_summary, summary_frame
@@ -83,6 +83,9 @@ def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: C
             console.print(station_table(frame))
             console.print(utilisation_table(frame))
         console.print(f"results: {job.out}")
+    if result.precision_reached is not None:
+        reached = "reached" if result.precision_reached else f"not reached: stopped at the cap of {result.cap}"
+        console.print(f"precision {args.precision * 100:g}% {reached} after {result.replications} replications")
     for failure in result.failures:
         print(f"error: task failed: {failure}", file=sys.stderr)
     if result.failures:
@@ -108,6 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.scenario} holds a grid of {len(scenarios)} scenarios: run it with policesim sweep")
     scenario = scenarios[0]
     scenario = _with_run_options(scenario, args, args.seed if args.seed is not None else scenario.run.seed)
+    scenario = with_warmup(scenario, args.warmup_days)
     out = args.out or RESULTS / scenario.name
     return _run_jobs([Job(scenario, out)], staging_folder(out), args, _console())
 
@@ -122,7 +126,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     replications = args.replications or scenarios[0].run.replications
     args.replications = replications
     out = args.out or RESULTS / "sweep"
-    jobs = [Job(_with_run_options(s, args, seed), out / s.name) for s in scenarios]
+    jobs = [Job(with_warmup(_with_run_options(s, args, seed), args.warmup_days), out / s.name) for s in scenarios]
     code = _run_jobs(jobs, out / ".parts", args, _console())
     if code == 0:
         write_sweep_index(out, jobs, seed)
@@ -151,6 +155,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", type=int, metavar="N", help="replications (default: the scenario's)")
     parser.add_argument("--seed", type=int, metavar="S", help="root seed (default: the scenario's)")
     parser.add_argument("--days", type=float, metavar="D", help="observed days after the warm-up")
+    parser.add_argument("--warmup-days", type=float, metavar="D",
+                        help="days simulated and discarded before observing (0 to choose a warm-up)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder")
     parser.add_argument("--workers", type=int, metavar="N",
                         help=f"local worker processes (default: number of cores, {default_workers()} here)")

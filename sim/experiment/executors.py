@@ -7,6 +7,7 @@ do not depend on it either, because every task carries its own seed and writes i
 from __future__ import annotations
 
 import os
+import signal
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 
@@ -17,7 +18,7 @@ class InlineExecutor(Executor):
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # noqa: BLE001 - a task's failure is reported, not raised
+        except BaseException as error:  # a task's failure is reported, not raised
             if isinstance(error, KeyboardInterrupt):
                 raise
             future.set_exception(error)
@@ -51,4 +52,17 @@ def make_executor(workers: int | None = None, dask_address: str | None = None) -
     workers = workers or default_workers()
     if workers == 1:
         return InlineExecutor()
-    return ProcessPoolExecutor(max_workers=workers)
+    return _started(ProcessPoolExecutor(max_workers=workers, initializer=_quiet_on_interrupt))
+
+
+def _quiet_on_interrupt() -> None:
+    """In a worker: Ctrl-C ends it at once and without a traceback; the main process reports it,
+    and a part being written is only a temporary file, so nothing half-written is kept."""
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+
+
+def _started(pool: ProcessPoolExecutor) -> ProcessPoolExecutor:
+    """Start the workers now, before the progress bar's thread exists: forking a process that
+    runs threads can copy a lock held by one of them into the child."""
+    pool.submit(int).result()
+    return pool

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .intervals import mean_ci
 
@@ -123,9 +124,46 @@ def precise_enough(summary: pd.DataFrame, precision: float) -> bool:
     """Whether every headline metric's half-width is within `precision` of its mean."""
     for metric, by, group in MAIN_METRICS:
         row = summary[(summary.metric == metric) & (summary.by == by) & (summary.group == group)]
-        if row.empty or row["mean"].isna().all():
+        if row.empty:
             continue
-        mean, low, high = (float(row[c].iloc[0]) for c in ("mean", "low", "high"))
+        mean, low, high = (_number(row[c].iloc[0]) for c in ("mean", "low", "high"))
+        if not np.isfinite(mean):
+            continue  # never observed (say, no walk-ins): nothing to be precise about
         if not np.isfinite(low) or (high - low) / 2 > precision * abs(mean):
             return False
     return True
+
+
+def _number(value) -> float:
+    """A summary cell as a float: JSON and `Interval.as_dict` write a missing value as None."""
+    return np.nan if value is None else float(value)
+
+
+def replications_needed(summary: pd.DataFrame, precision: float, level: float = 0.95) -> pd.DataFrame:
+    """For each headline metric, the replications whose t half-width would be `precision` of the mean.
+
+    Uses the spread of the replications at hand (a pilot run): the smallest n with
+    t(n-1) * sd / sqrt(n) <= precision * |mean|. Why: to size a run before paying for it.
+    """
+    rows = []
+    for metric, by, group in MAIN_METRICS:
+        row = summary[(summary.metric == metric) & (summary.by == by) & (summary.group == group)]
+        if row.empty:
+            continue
+        values = np.array([_number(v) for v in row["replications"].iloc[0]])
+        values = values[np.isfinite(values)]
+        mean, sd = (float(values.mean()), float(values.std(ddof=1))) if len(values) > 1 else (np.nan, np.nan)
+        rows.append({"metric": metric, "by": by, "group": group, "mean": mean, "sd": sd, "n": len(values),
+                     "needed": _needed(mean, sd, precision, level)})
+    return pd.DataFrame(rows)
+
+
+def _needed(mean: float, sd: float, precision: float, level: float, cap: int = 100_000) -> float:
+    if not (np.isfinite(mean) and np.isfinite(sd)) or mean == 0:
+        return np.nan
+    target = precision * abs(mean)
+    n = max(2, int(np.ceil((stats.norm.ppf(0.5 + level / 2) * sd / target) ** 2)))  # normal start
+    while n < cap and stats.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n) > target:
+        n += 1
+    return float(n)
+
