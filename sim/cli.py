@@ -12,7 +12,11 @@ from rich.table import Table
 from .experiment.executors import default_workers
 from .model.capacity import offered_load
 from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, with_warmup, write_sweep_index
+from .report.comparison_report import write_comparison_report
 from .report.console import comparison_table, response_table, station_table, utilisation_table
+from .report.images import PngUnavailable, export_pngs
+from .report.run_data import NotARunFolder
+from .report.run_report import write_run_report
 from .results.compare import differences_frame, paired_differences
 from .results.storage import read_summary, summary_frame
 from .scenario import ScenarioError
@@ -43,7 +47,7 @@ def _console() -> Console:
 
 def load_table(scenario: Scenario) -> Table:
     table = Table(title=f"Offered load, {scenario.name} (yearly hours)", title_justify="left")
-    for column in ("district", "field work", "station work", "inspector hours", "assistant hours",
+    for column in ("district", "field work", "station work", "field staff hours", "station staff hours",
                    "prevention", "field load", "total load", ""):
         table.add_column(column, justify="left" if column == "district" else "right")
     for row in offered_load(scenario):
@@ -83,6 +87,7 @@ def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: C
             console.print(station_table(frame))
             console.print(utilisation_table(frame))
         console.print(f"results: {job.out}")
+        console.print(f"report: {write_run_report(job.out)}")
     if result.precision_reached is not None:
         reached = "reached" if result.precision_reached else f"not reached: stopped at the cap of {result.cap}"
         console.print(f"precision {args.precision * 100:g}% {reached} after {result.replications} replications")
@@ -133,8 +138,23 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    console = _console()
+    for folder in args.folders:
+        console.print(f"report: {write_run_report(folder)}")
+        if args.png:
+            try:
+                for path in export_pngs(folder):
+                    console.print(f"image: {path}")
+            except PngUnavailable as reason:
+                print(f"warning: {reason}; wrote the HTML report only", file=sys.stderr)
+    return 0
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     folders = [Path(f) for f in args.folders]
+    if len(folders) < 2:
+        raise UsageError("compare needs at least two run folders: the first is the baseline")
     for folder in folders:
         if not (folder / "summary.json").is_file():
             raise UsageError(f"{folder}: not a run folder (no summary.json); expected the output of policesim run")
@@ -148,6 +168,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         frame = differences_frame(paired_differences(summary_frame(base), summary_frame(other)))
         console.print(comparison_table(frame, base["manifest"]["scenario"], other["manifest"]["scenario"],
                                        COMPARED_METRICS))
+    out = args.out or folders[0].parent / "comparison.html"
+    console.print(f"report: {write_comparison_report(folders, out)}")
     return 0
 
 
@@ -188,7 +210,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = commands.add_parser("compare", help="paired differences of run folders against the first")
     compare.add_argument("folders", nargs="+", type=Path)
+    compare.add_argument("--out", type=Path, metavar="PATH",
+                         help="comparison.html, or a folder for it (default: beside the first run folder)")
     compare.set_defaults(handler=cmd_compare)
+
+    report = commands.add_parser("report", help="write report.html for run folders (again)")
+    report.add_argument("folders", nargs="+", type=Path)
+    report.add_argument("--png", action="store_true", help="also write each chart as PNG (needs Chromium)")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -196,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ScenarioError, UsageError, ResumeMismatch) as error:
+    except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -92,12 +92,7 @@ def page(title: str, body: str) -> str:
 
 
 def write_page(path: Path, title: str, body: str) -> Path:
-    """Write the page atomically, readable by all (it is meant to be shared)."""
+    """Write the page atomically (an interrupted run never leaves half a report)."""
     text = page(title, body)
-
-    def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.chmod(0o644)
-
-    write_atomic(path, write)
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return path

@@ -112,11 +112,14 @@ def _utilisation_rows(staff: pd.DataFrame) -> list[tuple[str, str, str, float]]:
 def across_replications(per_replication: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95% interval of each metric over replications (tidy input with a `replication` column)."""
     out = []
+    replications = sorted(per_replication["replication"].unique())
     for (metric, by, group), frame in per_replication.groupby(["metric", "by", "group"], sort=True):
-        frame = frame.sort_values("replication")
-        interval = mean_ci(frame["value"].to_numpy())
+        # One entry per replication, None where the group did not occur, so that position k is
+        # replication k in every summary and comparisons pair the right runs.
+        values = frame.set_index("replication")["value"].reindex(replications).to_numpy(dtype=float)
+        interval = mean_ci(values)
         out.append({"metric": metric, "by": by, "group": group, **interval.as_dict(),
-                    "replications": [None if not np.isfinite(v) else float(v) for v in frame["value"]]})
+                    "replications": [None if not np.isfinite(v) else float(v) for v in values]})
     return pd.DataFrame(out)
 
 
