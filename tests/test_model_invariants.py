@@ -174,3 +174,22 @@ def test_walk_ins_arrive_only_while_their_station_is_open():
     assert ((hour >= 9) & (hour < 18)).all()
     assert (weekday < 6).all()
     assert walk_in.sum() > 0
+
+
+def test_handling_arrivals_inline_changes_nothing():
+    """Arrivals due before the head of the event queue are handled without a queue round trip;
+    the records must be exactly those of one SimPy event per arrival."""
+    from sim.model.engine import Engine
+    from sim.model.shifts import roster
+
+    scenario = busy_city(seed=11)
+    layout = build_city(scenario)
+    streams = Streams(11, 0)
+    calls = generate_calls(layout, streams, 7.0)
+    shifts = roster(layout, streams, 7.0)
+    tables = []
+    for inline in (True, False):
+        engine = Engine(layout, calls, shifts, 7 * 1440.0, 1440.0, inline_arrivals=inline)
+        engine.run()
+        tables.append(engine.records.table(layout, calls, 0, 1440.0, 7 * 1440.0).to_pandas())
+    assert tables[0].equals(tables[1])

@@ -97,6 +97,9 @@ class PrecinctFirst:
 
     def officer_for(self, precinct: int, district: int, level: int, x: float, y: float, now: float,
                     urgent: bool) -> int:
+        if level == 0:  # the common case, without the loop
+            tier = self.by_precinct[precinct]
+            return self.staff.nearest_free(tier.array, tier.list, x, y, now, urgent)
         for tier_level in range(level + 1):
             tier = self._tier(precinct, district, tier_level)
             s = self.staff.nearest_free(tier.array, tier.list, x, y, now, urgent)

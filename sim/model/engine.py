@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import math
 from array import array
+from collections import deque
 from heapq import heappush
 
 import numpy as np
@@ -54,7 +55,7 @@ class Monitor:
 
 class Engine:
     def __init__(self, layout: CityLayout, calls: Calls, roster: list[Occurrence],
-                 total_min: float, warmup_min: float) -> None:
+                 total_min: float, warmup_min: float, inline_arrivals: bool = True) -> None:
         scenario = layout.scenario
         self.layout = layout
         self.calls = calls
@@ -126,8 +127,12 @@ class Engine:
         self.service = memoryview(calls.service_min)
         self.paperwork = memoryview(calls.paperwork_min)
         self.stations = StationQueues(len(layout.stations), memoryview(calls.patience_min), self._abandon)
+        self.station_queues = self.stations.queues
+        self.escalations = {1: deque(), 2: deque()}  # (due, call), in due order
+        self.escalation_due = {1: math.inf, 2: math.inf}  # when each tier's next event is set
         self.next_call = 0
         self.n_calls = len(calls)
+        self.inline_arrivals = inline_arrivals
         self._arrival = self._on_arrival  # bound once: the loop schedules these millions of times
         self._free = self._on_free
 
@@ -163,15 +168,32 @@ class Engine:
     # --- arrivals ---------------------------------------------------------------------------
 
     def _on_arrival(self, event) -> None:
+        """Handle the calls arriving before anything else is due, then schedule the next arrival.
+
+        Each arrival takes its place in SimPy's event order, (time, priority, event id), exactly
+        as if it had been scheduled as an event of its own when the previous call arrived; when
+        it is due before the head of the event queue it is handled at once instead of going
+        through the queue. The order of everything, and so every result, is the same either way
+        (tested), for a third fewer events.
+        """
+        env, queue, created, kind = self.env, self._queue, self.created, self.kind
         i = self.next_call
-        self.next_call = i + 1
-        if i + 1 < self.n_calls:  # arrivals are sorted: the next one is never in the past
-            heappush(self._queue, (self.created[i + 1], NORMAL, next(self._eid), Wake(self._arrival, None)))
-        now = self.env._now
-        if self.kind[i] == FIELD:
-            self._new_field_call(i, now)
-        else:
-            self._new_station_call(i, now)
+        while True:
+            order = next(self._eid)  # the id the next arrival's event would have had
+            if kind[i] == FIELD:
+                self._new_field_call(i, env._now)
+            else:
+                self._new_station_call(i, env._now)
+            i += 1
+            self.next_call = i
+            if i >= self.n_calls:
+                return
+            due = (created[i], NORMAL, order)
+            if self.inline_arrivals and queue and due < queue[0][:3]:
+                env._now = created[i]
+                continue
+            heappush(queue, (*due, Wake(self._arrival, None)))
+            return
 
     def _new_field_call(self, i: int, now: float) -> None:
         need = self.officers[i]
@@ -201,14 +223,38 @@ class Engine:
         for tier in range(level + 1):
             self.policy.enqueue(entry, precinct, district, tier)
         if self.policy.levels and level < 2:
-            self._at(self.created[i] + (self.backup_wait if level == 0 else self.neighbour_wait),
-                     self._on_escalate, (i, level + 1))
+            self._escalate_later(i, level + 1)
 
-    def _on_escalate(self, event) -> None:
-        i, level = event._value
-        if i not in self.waiting:
-            return
+    # --- backup from the district and its neighbours (precinct-first) ------------------------
+
+    def _escalate_later(self, i: int, level: int) -> None:
+        """Open waiting call `i` to the next tier once it has waited that tier's time.
+
+        Every call waits the same time for a tier and calls queue in arrival order, so each
+        tier's pending calls form a queue already sorted by due time: one event at its head
+        serves them all, and calls dispatched meanwhile are dropped without an event of their own.
+        """
+        due = self.created[i] + (self.backup_wait if level == 1 else self.neighbour_wait)
+        self.escalations[level].append((due, i))
+        if self.escalation_due[level] == math.inf:
+            self.escalation_due[level] = due
+            self._at(due, self._on_escalations, level)
+
+    def _on_escalations(self, event) -> None:
+        level = event._value
         now = self.env._now
+        pending, waiting = self.escalations[level], self.waiting
+        while pending and pending[0][0] <= now:
+            i = pending.popleft()[1]
+            if i in waiting:
+                self._escalate(i, level, now)
+        while pending and pending[0][1] not in waiting:
+            pending.popleft()
+        self.escalation_due[level] = pending[0][0] if pending else math.inf
+        if pending:
+            self._at(pending[0][0], self._on_escalations, level)
+
+    def _escalate(self, i: int, level: int, now: float) -> None:
         precinct, district = self.precinct[i], self.district[i]
         x, y = self.x[i], self.y[i]
         urgent = self.priority[i] == 1
@@ -220,7 +266,7 @@ class Engine:
         if i in self.waiting:
             self.policy.enqueue((self.priority[i], self.created[i], i), precinct, district, level)
             if level < 2:
-                self._at(self.created[i] + self.neighbour_wait, self._on_escalate, (i, 2))
+                self._escalate_later(i, 2)
 
     def _new_station_call(self, i: int, now: float) -> None:
         """A walk-in or desk call: an idle assistant, else an inspector present, else the queue.
@@ -232,7 +278,7 @@ class Engine:
         if self.on_duty_at[station] == 0 and self.fallback[station] >= 0:
             station = self.fallback[station]
         self.records.station_v[i] = station
-        s = self._idle_assistant(station)
+        s = self._idle_assistant(station) if self.idle_assistants[station] else -1
         if s < 0:
             s = self._officer_present(station, now)
         if s >= 0:
@@ -306,7 +352,7 @@ class Engine:
         token = self.token[s] + 1
         self.token[s] = token
         x, y = self.x[i], self.y[i]
-        px, py = staff.position(s, now)
+        px, py = (staff.x1v[s], staff.y1v[s]) if staff.t1v[s] <= now else staff.position(s, now)
         arrive = now + self.travel.minutes(math.hypot(px - x, py - y), now)
         staff.move_from(s, now, px, py, x, y, arrive)
         self.job_call[s] = i
@@ -338,19 +384,23 @@ class Engine:
             del self.teams[i]
 
     def _start_work(self, s: int, i: int, attend: float, now: float) -> None:
+        """Team member `s` starts on call `i` once the whole team is there, at `attend`."""
         end = attend + self.service[i]
         free_at = end + self.paperwork[i]
         self.records.arrived_v[i] = attend
         self.records.completed_v[i] = end
         self.job_end_service[s] = end
         self.job_free[s] = free_at
-        if self.preemption and self.officers[i] == 1:
-            self.job_prio_v[s] = self.priority[i]
         self._at(free_at, self._free, (s, self.token[s]))
 
     def _serve(self, s: int, i: int, now: float) -> None:
         """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
-        self._claim(s)
+        staff = self.staff
+        staff.busy[s] = True
+        staff.free_field_v[s] = False
+        staff.free_any_v[s] = False
+        token = self.token[s] + 1
+        self.token[s] = token
         end = now + self.service[i]
         free_at = end + self.paperwork[i]
         self.job_call[s] = i
@@ -362,7 +412,7 @@ class Engine:
         records.arrived_v[i] = now
         records.completed_v[i] = end
         records.officers_v[i] = 1
-        self._at(free_at, self._free, (s, self.token[s]))
+        heappush(self._queue, (free_at, NORMAL, next(self._eid), Wake(self._free, (s, token))))
 
     def _take_from_queue(self, s: int, i: int, now: float) -> None:
         left = self.waiting[i] - 1
@@ -393,6 +443,23 @@ class Engine:
         self.busy_service_end.append(self.job_end_service[s])
         self.busy_end.append(now)
         self.job_call[s] = -1
+        if self.desk_only[s]:  # an assistant at the desk: the next citizen, or wait for one
+            staff = self.staff
+            staff.busy[s] = False
+            if not staff.on_duty[s]:
+                self._next_work(s, now)  # off duty: just close the overtime
+                return
+            home = staff.home[s]
+            if self.station_queues[home]:
+                entry = self.stations.head(home, now)
+                if entry is not None:
+                    self.stations.pop(home)
+                    self._serve(s, entry[2], now)
+                    return
+            if not self.listed[s]:
+                self.idle_assistants[home].append(s)
+                self.listed[s] = True
+            return
         self.job_prio_v[s] = 0
         if s in self.suspended:
             self._resume(s, now)
@@ -414,9 +481,10 @@ class Engine:
             field_call = self.policy.best_call_for(s)
             if field_call is not None and on_prevention and field_call[0] > 1:
                 field_call = None
-        at_home = staff.at_home(s, now)
+        resting = staff.t1v[s] <= now
+        at_home = resting and staff.x1v[s] == staff.home_x[s] and staff.y1v[s] == staff.home_y[s]
         desk_call = None
-        if at_home and self.stations.queues[home] and not on_prevention:
+        if at_home and self.station_queues[home] and not on_prevention:
             desk_call = self.stations.head(home, now)
         if field_call is not None and (desk_call is None or field_call <= desk_call):
             self._take_from_queue(s, field_call[2], now)
@@ -433,28 +501,18 @@ class Engine:
         staff.free_any_v[s] = True
         staff.free_field_v[s] = not on_prevention
         if self.return_home and not at_home:
-            x, y = staff.position(s, now)
+            x, y = (staff.x1v[s], staff.y1v[s]) if resting else staff.position(s, now)
             hx, hy = staff.home_x[s], staff.home_y[s]
             staff.move_from(s, now, x, y, hx, hy, now + self.travel.minutes(math.hypot(x - hx, y - hy), now))
-            if self.stations.waiting(home):
+            if self.station_queues[home]:
                 self._wake_when_back(home, now)
 
     # --- preemption -------------------------------------------------------------------------
 
     def _preemptable(self, district: int, x: float, y: float, now: float) -> int:
+        """The nearest officer on a preemptible lower-priority job (never one past their shift)."""
         pool = self.policy.preemption_pool(district)
-        candidates = pool[self.job_prio[pool] > 1]
-        if candidates.size == 0:
-            return -1
-        best, best_km = -1, math.inf
-        for s in candidates.tolist():
-            if not self.staff.on_duty[s]:
-                continue  # finishing a job after their shift: not to be sent on another
-            px, py = self.staff.position(s, now)
-            km = math.hypot(px - x, py - y)
-            if km < best_km:
-                best, best_km = s, km
-        return best
+        return self.staff.nearest(pool[self.job_prio[pool] > 1], x, y, now)
 
     def _suspend(self, s: int, now: float) -> None:
         """Take `s` off its lower-priority job, keeping what is left of it to resume later."""
@@ -525,6 +583,7 @@ class Engine:
             staff.free_any_v[s] = False
             if staff.busy[s]:
                 self.overtime_from[s] = self.env._now  # finishing the job in hand
+                self.job_prio_v[s] = 0  # and not to be sent on another
 
     def _end_overtime(self, s: int, now: float) -> None:
         start = self.overtime_from[s]

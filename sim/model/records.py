@@ -44,7 +44,7 @@ CALLS_SCHEMA = pa.schema([
 
 def unknown_as_null(values: np.ndarray) -> pa.Array:
     """A time not reached (NaN in the buffers) is stored as null, so SQL counts and means skip it."""
-    return pa.array(values, from_pandas=True)
+    return pa.array(values, mask=np.isnan(values))
 
 
 class CallRecords:

@@ -44,7 +44,7 @@ def minutes_per_bin(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> 
         count = np.searchsorted(points, edges, side="left")
         return count * edges - cumulative[count]
 
-    return np.diff(ramp(starts) - ramp(ends))
+    return np.maximum(np.diff(ramp(starts) - ramp(ends)), 0.0)  # no -1e-12 from rounding
 
 
 def _hour_edges(warmup_min: float, total_min: float) -> np.ndarray:
