@@ -336,13 +336,6 @@ class Engine:
 
     # --- officers taking work ---------------------------------------------------------------
 
-    def _claim(self, s: int) -> None:
-        staff = self.staff
-        staff.busy[s] = True
-        staff.free_field_v[s] = False
-        staff.free_any_v[s] = False
-        self.token[s] += 1
-
     def _dispatch(self, s: int, i: int, now: float) -> None:
         """Send officer `s` to field call `i` from wherever `s` is now."""
         staff = self.staff

@@ -75,7 +75,8 @@ def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targe
     served = walk_in[walk_in["dispatched_min"].notna()]
     decided = walk_in[(walk_in["outcome"] == "abandoned") | walk_in["dispatched_min"].notna()]
     for by, key in (("all", None), ("station_kind", "station_kind")):
-        keys = (lambda f: f[key].astype(str)) if key else (lambda f: pd.Series("all", index=f.index))
+        def keys(frame: pd.DataFrame, key: str | None = key) -> pd.Series:
+            return frame[key].astype(str) if key else pd.Series("all", index=frame.index)
         waits = served.groupby(keys(served))["wait_min"]
         rows += _rows("walk_in_wait_mean_min", by, waits.mean())
         rows += _rows("walk_in_wait_p90_min", by, waits.agg(_quantile(0.9)))
