@@ -14,6 +14,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+
+from sim.model.city import build_city
+from sim.model.prevention import reduction_by_precinct
 from shapely.geometry import Point, shape
 
 from sim.model.capacity import offered_load
@@ -21,7 +24,6 @@ from sim.model.city import ROLE_ASSISTANT, ROLE_INSPECTOR, build_city
 from sim.model.staff import Staff
 from sim.scenario import load_scenario
 from sim.scenario.posting import posted_stations
-from sim.scenario.prevention import reduction_by_precinct
 from sim.scenario.routing import station_for
 from sim.scenario.volumes import origins, type_volume
 
@@ -313,7 +315,8 @@ def test_prevention_cuts_domestic_calls_by_15_percent(variants):
     scenario = variants["prevention"]
     assert scenario.prevention.call_types == ["domestic"]
     assert scenario.prevention.hours_per_week == 4
-    cut = reduction_by_precinct(scenario, posted_stations(scenario))
+    layout = build_city(scenario)
+    cut = reduction_by_precinct(scenario, layout.stations, layout.staff)
     population = {p.name: p.population for p in scenario.city.precincts}
     mean = sum(population[name] * cut[name] for name in population) / sum(population.values())
     assert mean == pytest.approx(0.15, abs=0.005)

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..scenario.posting import posted_stations
-from ..scenario.prevention import reduction_by_precinct, weekly_prevention_hours
 from ..scenario.schema import Scenario
-from ..scenario.volumes import DAYS_PER_YEAR, all_origins, profile, work_minutes
+from ..scenario.volumes import DAYS_PER_YEAR, profile, work_minutes
 from .city import ROLE_INSPECTOR, build_city
+from .prevention import weekly_prevention_hours
 from .travel import TravelModel
 
 WEEKS_PER_YEAR = DAYS_PER_YEAR / 7.0
@@ -58,16 +57,12 @@ def mean_travel_minutes(scenario: Scenario, radius_km: float, hourly: np.ndarray
 
 
 def offered_load(scenario: Scenario) -> list[DistrictLoad]:
-    stations = posted_stations(scenario)
-    reduction = reduction_by_precinct(scenario, stations)
-    targeted = set(scenario.prevention.call_types) if scenario.prevention else set()
+    layout = build_city(scenario)
     field = {d.name: 0.0 for d in scenario.city.districts}
     desk = dict(field)
-    for origin in all_origins(scenario):
+    for origin, cut in zip(layout.origins, layout.origin_reduction):
         call_type = scenario.demand[origin.call_type]
-        volume = origin.yearly_volume
-        if origin.call_type in targeted:
-            volume *= 1.0 - reduction.get(origin.precinct, 0.0)
+        volume = origin.yearly_volume * (1.0 - cut)
         minutes = work_minutes(call_type)
         if call_type.kind == "field":
             hourly = profile(scenario, call_type.hourly_profile, 24)
@@ -78,7 +73,6 @@ def offered_load(scenario: Scenario) -> list[DistrictLoad]:
 
     roster = scenario.staffing.roster
     availability = scenario.staffing.availability
-    layout = build_city(scenario)
     inspectors = {d: 0.0 for d in field}
     assistants = dict(inspectors)
     field_kinds = set(scenario.dispatch.field_station_kinds)
@@ -90,9 +84,9 @@ def offered_load(scenario: Scenario) -> list[DistrictLoad]:
         goes_out = goes_out and layout.stations[member.station].kind in field_kinds
         (inspectors if goes_out else assistants)[district] += hours
     prevention = dict.fromkeys(field, 0.0)
-    for station in stations:
-        prevention[station.district] += weekly_prevention_hours(scenario, [station]).get(station.precinct, 0.0) \
-            * WEEKS_PER_YEAR
+    district_of = {p.name: p.district for p in scenario.city.precincts}
+    for precinct, hours in weekly_prevention_hours(scenario, layout.stations, layout.staff).items():
+        prevention[district_of[precinct]] += hours * WEEKS_PER_YEAR
     return [
         DistrictLoad(d, field[d], desk[d], inspectors[d], assistants[d], prevention[d]) for d in field
     ]

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..scenario.posting import PostedStation, posted_stations
-from ..scenario.prevention import reduction_by_precinct
 from ..scenario.routing import station_for
 from ..scenario.schema import Scenario
 from ..scenario.volumes import Origin, all_origins
@@ -60,6 +59,8 @@ class CityLayout:
 
 
 def build_city(scenario: Scenario) -> CityLayout:
+    from .prevention import reduction_by_precinct  # prevention needs StaffMember from here
+
     city = scenario.city
     district_names = [d.name for d in city.districts]
     district_index = {name: i for i, name in enumerate(district_names)}
@@ -74,7 +75,7 @@ def build_city(scenario: Scenario) -> CityLayout:
     sx, sy = projection.to_km([s.lon for s in stations], [s.lat for s in stations])
     staff = _post_staff(scenario, stations)
 
-    reduction = reduction_by_precinct(scenario, stations)
+    reduction = reduction_by_precinct(scenario, stations, staff)
     targeted = set(scenario.prevention.call_types) if scenario.prevention else set()
     origins = all_origins(scenario)
     origin_station = np.full(len(origins), -1, dtype=np.int32)
