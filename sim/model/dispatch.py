@@ -59,7 +59,7 @@ class ClosestAvailable:
     def best_call_for(self, s: int) -> Entry | None:
         return _head(self.queue, self.waiting)
 
-    def preemption_pool(self, district: int) -> np.ndarray:
+    def preemption_pool(self, precinct: int, district: int) -> np.ndarray:
         return self.everyone.array
 
 
@@ -151,8 +151,9 @@ class PrecinctFirst:
                     best = other
         return best
 
-    def preemption_pool(self, district: int) -> np.ndarray:
-        return self.by_district[district].array
+    def preemption_pool(self, precinct: int, district: int) -> np.ndarray:
+        """Preemption reaches no further than dispatch does at once: the precinct's own inspectors."""
+        return self.by_precinct[precinct].array
 
 
 def make_policy(dispatch: Dispatch, layout: CityLayout, staff: Staff, waiting: dict[int, int]):

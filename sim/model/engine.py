@@ -212,7 +212,7 @@ class Engine:
         if assigned == need:
             return
         if priority == 1 and self.preemption and need == 1:
-            s = self._preemptable(district, x, y, now)
+            s = self._preemptable(precinct, district, x, y, now)
             if s >= 0:
                 self._suspend(s, now)
                 self._dispatch(s, i, now)
@@ -502,9 +502,9 @@ class Engine:
 
     # --- preemption -------------------------------------------------------------------------
 
-    def _preemptable(self, district: int, x: float, y: float, now: float) -> int:
+    def _preemptable(self, precinct: int, district: int, x: float, y: float, now: float) -> int:
         """The nearest officer on a preemptible lower-priority job (never one past their shift)."""
-        pool = self.policy.preemption_pool(district)
+        pool = self.policy.preemption_pool(precinct, district)
         return self.staff.nearest(pool[self.job_prio[pool] > 1], x, y, now)
 
     def _suspend(self, s: int, now: float) -> None:

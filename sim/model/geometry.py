@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-KM_PER_DEGREE = 111.32
+from ..scenario.geography import KM_PER_DEGREE
 
 
 class Projection:

@@ -84,7 +84,7 @@ class CallRecords:
         kind = calls.kind[keep]
         targets = layout.scenario.targets
         target = np.array([targets.for_priority(p) for p in range(5)])[priority]
-        target = np.where(kind == 0, target, targets.walk_in_wait_min)
+        target = np.where(kind == KINDS.index("walk_in"), targets.walk_in_wait_min, target)  # desk: its priority's
         within = pa.array(response <= target, mask=np.isnan(response))
         station = self.station[keep]
         lon, lat = layout.projection.to_lonlat(calls.x_km[keep], calls.y_km[keep])

@@ -44,7 +44,9 @@ def minutes_per_bin(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> 
         count = np.searchsorted(points, edges, side="left")
         return count * edges - cumulative[count]
 
-    return np.maximum(np.diff(ramp(starts) - ramp(ends)), 0.0)  # no -1e-12 from rounding
+    minutes = np.diff(ramp(starts) - ramp(ends))
+    minutes[minutes < 1e-6] = 0.0  # the cumulative sums leave rounding dust of about 1e-11
+    return minutes
 
 
 def _hour_edges(warmup_min: float, total_min: float) -> np.ndarray:

@@ -6,11 +6,11 @@ them into the station table the model runs, so the model only ever sees final nu
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from .geography import ground_distance
 from .schema import Scenario, Station
 from .routing import station_for
 from .volumes import all_origins, work_minutes
@@ -49,7 +49,7 @@ def largest_remainder(total: int, weights: np.ndarray, minimum: int = 0) -> np.n
 
 
 def _nearest(station: Station, candidates: list[Station]) -> Station:
-    return min(candidates, key=lambda s: math.hypot(s.lon - station.lon, s.lat - station.lat))
+    return min(candidates, key=lambda s: ground_distance(s.lon, s.lat, station.lon, station.lat))
 
 
 def posted_stations(scenario: Scenario) -> list[PostedStation]:

@@ -7,9 +7,9 @@ district takes the calls, its own precinct's station first.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
+from .geography import ground_distance
 from .schema import Scenario
 from .volumes import Origin
 
@@ -26,5 +26,5 @@ def station_for(scenario: Scenario, origin: Origin, stations: list["PostedStatio
             continue
         own = [s for s in candidates if s.precinct == origin.precinct]
         pool = own or candidates
-        return min(pool, key=lambda s: math.hypot(s.lon - origin.lon, s.lat - origin.lat))
+        return min(pool, key=lambda s: ground_distance(s.lon, s.lat, origin.lon, origin.lat))
     return None
