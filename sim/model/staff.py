@@ -104,6 +104,14 @@ class Staff:
             return -1
         if c.size == 1:
             return int(c[0])
+        if c.size <= SMALL_GROUP:
+            best, best_d2 = -1, float("inf")
+            for s in c.tolist():
+                px, py = self.position(s, now)
+                d2 = (px - x) ** 2 + (py - y) ** 2
+                if d2 < best_d2:
+                    best, best_d2 = s, d2
+            return best
         left = np.maximum(self.t1[c] - now, 0.0) / self.dur[c]
         x1, y1 = self.x1[c], self.y1[c]
         px = x1 - (x1 - self.x0[c]) * left
