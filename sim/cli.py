@@ -87,7 +87,7 @@ def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: C
             console.print(station_table(frame))
             console.print(utilisation_table(frame))
         console.print(f"results: {job.out}")
-        console.print(f"report: {write_run_report(job.out)}")
+        console.print(f"report: {job.out / 'report.html'}")
     if result.precision_reached is not None:
         reached = "reached" if result.precision_reached else f"not reached: stopped at the cap of {result.cap}"
         console.print(f"precision {args.precision * 100:g}% {reached} after {result.replications} replications")

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from .atomic import replace_folder, write_json_atomic
 from .experiment import TaskFailure, make_executor, plan_tasks, run_tasks
 from .experiment.tasks import part_path
+from .report.run_report import write_run_report
 from .results.manifest import scenario_hash
 from .results.statistics import across_replications, precise_enough, replication_metrics
 from .results.storage import finalize_run, targets_of
@@ -143,8 +144,15 @@ def run_experiment(jobs: list[Job], parts: Path, replications: int, seed: int, w
     return result
 
 
+def merge_run(parts: Path, scenario: Scenario, seed: int, folder: Path) -> dict[str, Any]:
+    """A complete run folder at `folder`, its report included, so the report moves in with it."""
+    summary = finalize_run(parts, scenario, seed, folder)
+    write_run_report(folder)
+    return summary
+
+
 class Merger:
-    """Merges each scenario's parts into its run folder, staged inside the parts folder.
+    """Merges each scenario's parts into its run folder (report included), staged inside the parts folder.
 
     A scenario is merged as soon as its last task is done, in this process while the workers
     run the other scenarios' tasks, so merging adds no serial tail; the run folders are put in
@@ -170,12 +178,11 @@ class Merger:
         name = task.scenario.name
         self.remaining[name] -= 1
         if self.remaining[name] == 0:
-            job = self.jobs[name]
-            self.summaries[name] = finalize_run(self.parts, job.scenario, self.seed, self.staged(name))
+            self.summaries[name] = merge_run(self.parts, self.jobs[name].scenario, self.seed, self.staged(name))
 
     def merge_rest(self, executor: Executor, jobs: list[Job]) -> None:
         """Merge the jobs not merged yet on the workers, side by side (after a precision loop)."""
-        futures = {job.scenario.name: executor.submit(finalize_run, self.parts, job.scenario, self.seed,
+        futures = {job.scenario.name: executor.submit(merge_run, self.parts, job.scenario, self.seed,
                                                       self.staged(job.scenario.name))
                    for job in jobs if job.scenario.name not in self.summaries}
         self.summaries.update({name: future.result() for name, future in futures.items()})
