@@ -247,3 +247,18 @@ def test_walk_ins_at_a_station_with_nobody_on_duty_go_to_the_precinct_station():
     ])
     assert station_names(engine) == ["A", "M"]
     assert list(engine.records.dispatched) == [60, 600]
+
+
+def test_priority_one_takes_district_backup_at_once_others_after_the_wait():
+    precincts = [{"name": n, "district": "D1", "population": 5000, "lon": 0.0, "lat": 0.0, "radius_km": 1.0}
+                 for n in ("P1", "P2")]
+    scenario = city([station("S1", 0.0, precinct="P1"), station("S2", 1.0, precinct="P2", inspectors=2)],
+                    precincts=precincts,
+                    dispatch={"policy": "precinct-first", "backup_wait_min": 30, "neighbour_wait_min": 60})
+    engine = run_calls(scenario, [
+        {"t": 0, "type": "p3", "precinct": "P1", "service": 100},
+        {"t": 10, "type": "p1", "precinct": "P1", "service": 5},   # urgent: the district at once
+        {"t": 11, "type": "p3", "precinct": "P1", "service": 5},   # waits the 30 minutes
+    ])
+    assert engine.records.dispatched[1] == 10 and station_names(engine)[1] == "S2"
+    assert engine.records.dispatched[2] == pytest.approx(41) and station_names(engine)[2] == "S2"

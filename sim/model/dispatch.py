@@ -59,7 +59,7 @@ class ClosestAvailable:
     def best_call_for(self, s: int) -> Entry | None:
         return _head(self.queue, self.waiting)
 
-    def preemption_pool(self, precinct: int, district: int) -> np.ndarray:
+    def preemption_pool(self, precinct: int, district: int, level: int) -> np.ndarray:
         return self.everyone.array
 
 
@@ -151,9 +151,10 @@ class PrecinctFirst:
                     best = other
         return best
 
-    def preemption_pool(self, precinct: int, district: int) -> np.ndarray:
-        """Preemption reaches no further than dispatch does at once: the precinct's own inspectors."""
-        return self.by_precinct[precinct].array
+    def preemption_pool(self, precinct: int, district: int, level: int) -> np.ndarray:
+        """Preemption reaches no further than dispatch does: the precinct, or once the call is open
+        to backup, the district (not its neighbours)."""
+        return self.by_precinct[precinct].array if level == 0 else self.by_district[district].array
 
 
 def make_policy(dispatch: Dispatch, layout: CityLayout, staff: Staff, waiting: dict[int, int]):

@@ -70,12 +70,17 @@ class Engine:
         dispatch = scenario.dispatch
         self.preemption = dispatch.preemption
         self.return_home = dispatch.return_to_station
-        self.backup_wait = dispatch.backup_wait_min
-        self.neighbour_wait = dispatch.neighbour_wait_min
+        # Waits before a call opens to the district (level 1) and its neighbours (level 2), by
+        # urgency: a priority-1 call opens to both at once after its own (usually zero) wait.
+        self.waits = {(False, 1): dispatch.backup_wait_min, (False, 2): dispatch.neighbour_wait_min,
+                      (True, 2): dispatch.urgent_backup_wait_min}
         if self.policy.levels == 0:
-            self.start_level = 0
+            self.start_level = {False: 0, True: 0}
         else:
-            self.start_level = 0 if self.backup_wait > 0 else (1 if self.neighbour_wait > 0 else 2)
+            self.start_level = {
+                False: 0 if dispatch.backup_wait_min > 0 else (1 if dispatch.neighbour_wait_min > 0 else 2),
+                True: 0 if dispatch.urgent_backup_wait_min > 0 else 2,
+            }
         self.records = CallRecords(len(calls))
         self.monitor = Monitor(warmup_min)
         self.roster = roster
@@ -128,8 +133,8 @@ class Engine:
         self.paperwork = memoryview(calls.paperwork_min)
         self.stations = StationQueues(len(layout.stations), memoryview(calls.patience_min), self._abandon)
         self.station_queues = self.stations.queues
-        self.escalations = {1: deque(), 2: deque()}  # (due, call), in due order
-        self.escalation_due = {1: math.inf, 2: math.inf}  # when each tier's next event is set
+        self.escalations = {key: deque() for key in self.waits}  # (due, call), in due order
+        self.escalation_due = dict.fromkeys(self.waits, math.inf)  # when each queue's next event is set
         self.next_call = 0
         self.n_calls = len(calls)
         self.inline_arrivals = inline_arrivals
@@ -201,7 +206,7 @@ class Engine:
         x, y = self.x[i], self.y[i]
         priority = self.priority[i]
         urgent = priority == 1
-        level = self.start_level
+        level = self.start_level[urgent]
         assigned = 0
         while assigned < need:
             s = self.policy.officer_for(precinct, district, level, x, y, now, urgent)
@@ -212,7 +217,7 @@ class Engine:
         if assigned == need:
             return
         if priority == 1 and self.preemption and need == 1:
-            s = self._preemptable(precinct, district, x, y, now)
+            s = self._preemptable(precinct, district, level, x, y, now)
             if s >= 0:
                 self._suspend(s, now)
                 self._dispatch(s, i, now)
@@ -223,50 +228,54 @@ class Engine:
         for tier in range(level + 1):
             self.policy.enqueue(entry, precinct, district, tier)
         if self.policy.levels and level < 2:
-            self._escalate_later(i, level + 1)
+            self._escalate_later(i, 2 if urgent else level + 1, urgent)
 
     # --- backup from the district and its neighbours (precinct-first) ------------------------
 
-    def _escalate_later(self, i: int, level: int) -> None:
-        """Open waiting call `i` to the next tier once it has waited that tier's time.
+    def _escalate_later(self, i: int, level: int, urgent: bool) -> None:
+        """Open waiting call `i` up to tier `level` once it has waited that tier's time.
 
-        Every call waits the same time for a tier and calls queue in arrival order, so each
-        tier's pending calls form a queue already sorted by due time: one event at its head
-        serves them all, and calls dispatched meanwhile are dropped without an event of their own.
+        Calls of one urgency wait the same time for a tier and queue in arrival order, so the
+        pending calls of each (urgency, tier) form a queue already sorted by due time: one event
+        at its head serves them all, and calls dispatched meanwhile need no event of their own.
         """
-        due = self.created[i] + (self.backup_wait if level == 1 else self.neighbour_wait)
-        self.escalations[level].append((due, i))
-        if self.escalation_due[level] == math.inf:
-            self.escalation_due[level] = due
-            self._at(due, self._on_escalations, level)
+        key = (urgent, level)
+        due = self.created[i] + self.waits[key]
+        self.escalations[key].append((due, i))
+        if self.escalation_due[key] == math.inf:
+            self.escalation_due[key] = due
+            self._at(due, self._on_escalations, key)
 
     def _on_escalations(self, event) -> None:
-        level = event._value
+        key = event._value
         now = self.env._now
-        pending, waiting = self.escalations[level], self.waiting
+        pending, waiting = self.escalations[key], self.waiting
         while pending and pending[0][0] <= now:
             i = pending.popleft()[1]
             if i in waiting:
-                self._escalate(i, level, now)
+                self._escalate(i, key[1], now)
         while pending and pending[0][1] not in waiting:
             pending.popleft()
-        self.escalation_due[level] = pending[0][0] if pending else math.inf
+        self.escalation_due[key] = pending[0][0] if pending else math.inf
         if pending:
-            self._at(pending[0][0], self._on_escalations, level)
+            self._at(pending[0][0], self._on_escalations, key)
 
     def _escalate(self, i: int, level: int, now: float) -> None:
+        """Open call `i` to every tier up to `level`: take a free officer there, else wait in them."""
         precinct, district = self.precinct[i], self.district[i]
         x, y = self.x[i], self.y[i]
         urgent = self.priority[i] == 1
-        while i in self.waiting:
-            s = self.policy.officers_at_level(precinct, district, level, x, y, now, urgent)
-            if s < 0:
-                break
-            self._take_from_queue(s, i, now)
-        if i in self.waiting:
-            self.policy.enqueue((self.priority[i], self.created[i], i), precinct, district, level)
-            if level < 2:
-                self._escalate_later(i, 2)
+        for tier in range(self.policy.level_of[i] + 1, level + 1):
+            while i in self.waiting:
+                s = self.policy.officers_at_level(precinct, district, tier, x, y, now, urgent)
+                if s < 0:
+                    break
+                self._take_from_queue(s, i, now)
+            if i not in self.waiting:
+                return
+            self.policy.enqueue((self.priority[i], self.created[i], i), precinct, district, tier)
+        if level < 2:
+            self._escalate_later(i, 2, urgent)
 
     def _new_station_call(self, i: int, now: float) -> None:
         """A walk-in or desk call: an idle assistant, else an inspector present, else the queue.
@@ -502,9 +511,10 @@ class Engine:
 
     # --- preemption -------------------------------------------------------------------------
 
-    def _preemptable(self, precinct: int, district: int, x: float, y: float, now: float) -> int:
-        """The nearest officer on a preemptible lower-priority job (never one past their shift)."""
-        pool = self.policy.preemption_pool(precinct, district)
+    def _preemptable(self, precinct: int, district: int, level: int, x: float, y: float, now: float) -> int:
+        """The nearest officer on a preemptible lower-priority job within the call's reach (never one
+        past their shift)."""
+        pool = self.policy.preemption_pool(precinct, district, level)
         return self.staff.nearest(pool[self.job_prio[pool] > 1], x, y, now)
 
     def _suspend(self, s: int, now: float) -> None:

@@ -271,6 +271,10 @@ class Dispatch(Model):
     neighbour_wait_min: NonNegativeFloat = Field(
         default=60.0, description="precinct-first: wait before neighbouring districts may help"
     )
+    urgent_backup_wait_min: NonNegativeFloat = Field(
+        default=0.0,
+        description="precinct-first: wait before the district and its neighbours may take a priority-1 call",
+    )
     preemption: bool = False
     return_to_station: bool = True
     field_station_kinds: list[StationKind] = Field(
