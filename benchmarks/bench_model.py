@@ -13,6 +13,7 @@ CPU times is the steadier of the two when other work shares the machine.
 from __future__ import annotations
 
 import argparse
+import random
 import resource
 import sys
 import time
@@ -27,7 +28,7 @@ from sim.scenario import load_scenario
 
 def bare_mmc(n_calls: int, servers: int = 10, utilisation: float = 0.8, seed: int = 1) -> tuple[float, float]:
     """Wall and CPU seconds to push `n_calls` through an M/M/c queue, one SimPy process per customer."""
-    rng = np.random.default_rng(seed)
+    rng = random.Random(seed)  # as SimPy's own examples draw: the stdlib, one value at a time
     service_min = 10.0
     arrival_per_min = utilisation * servers / service_min
     env = simpy.Environment()
@@ -40,8 +41,8 @@ def bare_mmc(n_calls: int, servers: int = 10, utilisation: float = 0.8, seed: in
 
     def source():
         for _ in range(n_calls):
-            yield env.timeout(rng.exponential(1 / arrival_per_min))
-            env.process(customer(rng.exponential(service_min)))
+            yield env.timeout(rng.expovariate(arrival_per_min))
+            env.process(customer(rng.expovariate(1 / service_min)))
 
     start, cpu = time.perf_counter(), time.process_time()
     env.process(source())
