@@ -345,14 +345,20 @@ class Engine:
 
     # --- officers taking work ---------------------------------------------------------------
 
-    def _dispatch(self, s: int, i: int, now: float) -> None:
-        """Send officer `s` to field call `i` from wherever `s` is now."""
+    def _claim(self, s: int) -> int:
+        """Mark `s` busy and return the token of the new job (older free events become stale)."""
         staff = self.staff
         staff.busy[s] = True
         staff.free_field_v[s] = False
         staff.free_any_v[s] = False
         token = self.token[s] + 1
         self.token[s] = token
+        return token
+
+    def _dispatch(self, s: int, i: int, now: float) -> None:
+        """Send officer `s` to field call `i` from wherever `s` is now."""
+        staff = self.staff
+        token = self._claim(s)
         x, y = self.x[i], self.y[i]
         px, py = (staff.x1v[s], staff.y1v[s]) if staff.t1v[s] <= now else staff.position(s, now)
         arrive = now + self.travel.minutes(math.hypot(px - x, py - y), now)
@@ -397,12 +403,7 @@ class Engine:
 
     def _serve(self, s: int, i: int, now: float) -> None:
         """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
-        staff = self.staff
-        staff.busy[s] = True
-        staff.free_field_v[s] = False
-        staff.free_any_v[s] = False
-        token = self.token[s] + 1
-        self.token[s] = token
+        token = self._claim(s)
         end = now + self.service[i]
         free_at = end + self.paperwork[i]
         self.job_call[s] = i
