@@ -131,7 +131,7 @@ CASES = [
     Broken("neither-volume-nor-rate", TOML, "yearly_volume = 3000\n", "",
            TOML, "demand.incident", "expected exactly one of yearly_volume or rate_per_1000_residents"),
     Broken("profile-wrong-length", TOML, WORKWEEK, "workweek = [1.0, 1.0, 1.0, 1.0, 1.2, 1.4]",
-           TOML, "profiles.workweek", "expected 24 hourly or 7 daily values, got 6"),
+           TOML, "profiles.workweek", "expected 24 hourly, 7 daily or 168 weekly values, got 6"),
     Broken("profile-all-zero", TOML, WORKWEEK, "workweek = [0, 0, 0, 0, 0, 0, 0]",
            TOML, "profiles.workweek", "expected values that sum to a positive number"),
     Broken("profile-negative", TOML, WORKWEEK, "workweek = [1.0, 1.0, 1.0, 1.0, 1.2, 1.4, -0.8]",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario.schema import Scenario
-from ..scenario.volumes import DAYS_PER_YEAR, profile, work_minutes
+from ..scenario.volumes import DAYS_PER_YEAR, hourly_shares, work_minutes
 from .city import ROLE_INSPECTOR, build_city
 from .prevention import weekly_prevention_hours
 from .travel import TravelModel
@@ -65,7 +65,7 @@ def offered_load(scenario: Scenario) -> list[DistrictLoad]:
         volume = origin.yearly_volume * (1.0 - cut)
         minutes = work_minutes(call_type)
         if call_type.kind == "field":
-            hourly = profile(scenario, call_type.hourly_profile, 24)
+            hourly = hourly_shares(scenario, call_type)
             minutes += mean_travel_minutes(scenario, origin.radius_km, hourly) * call_type.officers
             field[origin.district] += volume * minutes / 60.0
         else:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario.distributions import Distribution, Fixed
-from ..scenario.volumes import DAYS_PER_YEAR, profile
+from ..scenario.volumes import DAYS_PER_YEAR, weekly_shares
 from .city import KINDS, CityLayout
 from .streams import Streams
 
@@ -55,9 +55,7 @@ def weekly_shape(layout: CityLayout, origin_index: int) -> tuple[np.ndarray, np.
     scenario = layout.scenario
     origin = layout.origins[origin_index]
     call_type = scenario.demand[origin.call_type]
-    hourly = profile(scenario, call_type.hourly_profile, 24)
-    weekday = profile(scenario, call_type.weekday_profile, 7)
-    share = np.outer(weekday, hourly).ravel()
+    share = weekly_shares(scenario, call_type)
     offset = np.zeros(HOURS_PER_WEEK)
     width = np.ones(HOURS_PER_WEEK)
     if call_type.kind == "walk_in":

@@ -123,13 +123,15 @@ def _check_boundaries(scenario: Scenario, fail) -> None:
 def _check_profiles(scenario: Scenario, fail) -> None:
     """Profiles are shares of a day or week: the right length, a positive sum, a known name."""
     for name, values in scenario.profiles.items():
-        if len(values) not in (7, 24):
-            fail(("profiles", name), f"expected 24 hourly or 7 daily values, got {len(values)}")
+        if len(values) not in (7, 24, 168):
+            fail(("profiles", name), f"expected 24 hourly, 7 daily or 168 weekly values, got {len(values)}")
         if sum(values) <= 0:
             fail(("profiles", name), "expected values that sum to a positive number")
     for type_name, call_type in scenario.demand.items():
-        for key, length in (("hourly_profile", 24), ("weekday_profile", 7)):
+        for key, length in (("hourly_profile", 24), ("weekday_profile", 7), ("weekly_profile", 168)):
             value = getattr(call_type, key)
+            if value is None:
+                continue
             loc = ("demand", type_name, key)
             if isinstance(value, str):
                 if value == "flat":

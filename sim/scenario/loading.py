@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from .checks import check_scenario
 from .errors import Loc, ScenarioError, format_loc, message_for, show_value
+from .profile_files import resolve_weekly_profiles
 from .schema import District, Hotspot, Precinct, Scenario, Station
 
 TABLE_MODELS = {"districts": District, "precincts": Precinct, "stations": Station,
@@ -77,6 +78,7 @@ def read_document(path: str | Path, _chain: tuple[Path, ...] = ()) -> Document:
     data = _read_toml(path)
     origins = _origins(data, path)  # before tables are read, so rows are not attributed here
     table_sources, lines = _resolve_tables(data, path)
+    table_sources.update(resolve_weekly_profiles(data, path))
     own = Document(data=data, path=path, origins={**origins, **table_sources}, lines=lines)
     base_name = data.pop("extends", None)
     if base_name is None:

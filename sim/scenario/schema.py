@@ -217,6 +217,10 @@ class CallType(Model):
     )
     hourly_profile: Profile = "flat"
     weekday_profile: Profile = "flat"
+    weekly_profile: Profile | None = Field(
+        default=None,
+        description="168 weights, Monday 00-01 first, instead of hourly_profile x weekday_profile",
+    )
     service: Distribution
     paperwork: Distribution = ZERO
     officers: Annotated[int, Field(ge=1, le=4)] = 1
@@ -240,6 +244,11 @@ class CallType(Model):
             raise ValueError(f"officers: only field calls take more than one, this one is {self.kind}")
         if not self.station_kinds:
             raise ValueError("station_kinds: expected a non-empty list")
+        separable = {"hourly_profile", "weekday_profile"} & self.model_fields_set
+        if self.weekly_profile is not None and separable:
+            raise ValueError(
+                f"weekly_profile: expected it instead of {' and '.join(sorted(separable))}, got both"
+            )
         return self
 
 

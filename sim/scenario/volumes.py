@@ -45,6 +45,21 @@ def profile(scenario: Scenario, value: list[float] | str, length: int) -> np.nda
     return weights / weights.sum()
 
 
+def weekly_shares(scenario: Scenario, call_type: CallType) -> np.ndarray:
+    """Each hour's share of the week (168, Monday 00-01 first): the weekly profile, or the
+    product of the weekday and hourly profiles when the week factors into the two."""
+    if call_type.weekly_profile is not None:
+        return profile(scenario, call_type.weekly_profile, HOURS_PER_DAY * DAYS_PER_WEEK)
+    hourly = profile(scenario, call_type.hourly_profile, HOURS_PER_DAY)
+    weekday = profile(scenario, call_type.weekday_profile, DAYS_PER_WEEK)
+    return np.outer(weekday, hourly).ravel()
+
+
+def hourly_shares(scenario: Scenario, call_type: CallType) -> np.ndarray:
+    """Each hour of the day's share of the calls, whichever way the week is given."""
+    return weekly_shares(scenario, call_type).reshape(DAYS_PER_WEEK, HOURS_PER_DAY).sum(axis=0)
+
+
 def type_volume(scenario: Scenario, call_type: CallType) -> float:
     """Yearly calls of one type in the whole city, after the scenario's demand scale."""
     if call_type.yearly_volume is not None:
