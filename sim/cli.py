@@ -9,7 +9,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from .cli_logs import add_log_commands
 from .experiment.executors import default_workers
+from .logs import LogError
 from .model.capacity import offered_load
 from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, with_warmup, write_sweep_index
 from .report.comparison_report import write_comparison_report
@@ -218,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("folders", nargs="+", type=Path)
     report.add_argument("--png", action="store_true", help="also write each chart as PNG (needs Chromium)")
     report.set_defaults(handler=cmd_report)
+    add_log_commands(commands)
     return parser
 
 
@@ -225,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder) as error:
+    except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder, LogError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
