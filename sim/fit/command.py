@@ -29,8 +29,9 @@ def run_fit(args: argparse.Namespace) -> int:
     for t in fit.demand.types:
         f = fit.on_scene[t.name]
         print(f"{t.name}: {t.calls:,} calls in {fit.demand.span_days:.2f} days -> yearly_volume {t.yearly_volume:,.0f};"
-              f" on scene {f.chosen} mean {f.distribution_mean:.1f} min (observed {f.observed_mean_min:.1f},"
-              f" KS {f.ks_distance:.3f})")
+              f" on scene {f.chosen} mean {f.distribution_mean:.1f} min (observed {f.observed_mean_min:.1f}"
+              f"; best parametric {f.best_parametric}: mean {f.best_parametric_mean_min:.1f}, KS {f.ks_distance:.3f},"
+              f" p {f.ks_pvalue:.3g})")
     if args.stations is None:
         print(f"estimated staffing: {sum(s.inspectors for s in fit.stations)} officers at {len(fit.stations)} stations")
     print(f"scenario: {out} (valid: {scenario.name})")

@@ -11,6 +11,7 @@ import shapely
 
 from ..report.html import figure_html, section, write_page
 from .fitting import LogFit
+from .on_scene import candidates, cdf_of
 
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -54,11 +55,21 @@ def _on_scene_figure(fit: LogFit) -> go.Figure:
         ecdf = np.arange(1, len(values) + 1) / len(values)
         grid = np.quantile(values, np.linspace(0, 0.995, 200))
         fig.add_trace(go.Scatter(x=values, y=ecdf, mode="lines", line_shape="hv", name=f"{name} observed"))
+        if fitted.chosen == "empirical":
+            shape = _candidate(fitted)
+            fig.add_trace(go.Scatter(x=grid, y=shape(grid), mode="lines", line_dash="dot",
+                                     name=f"{name} best shape, {fitted.best_parametric} (rejected)"))
         fig.add_trace(go.Scatter(x=grid, y=fitted.cdf(grid), mode="lines", line_dash="dash",
-                                 name=f"{name} {fitted.chosen} (KS {fitted.ks_distance:.3f})"))
+                                 name=f"{name} {fitted.chosen}"))
     fig.update_layout(height=420, margin=dict(t=30, l=50, r=20, b=40), xaxis_type="log",
                       xaxis_title="time on scene, minutes (log scale)", yaxis_title="share of calls at most x")
     return fig
+
+
+def _candidate(fitted):
+    """The CDF of the rejected best parametric shape, refitted (cheap) for the figure."""
+    dist = candidates(fitted.values_min)[fitted.best_parametric][0]
+    return cdf_of(dist, fitted.values_min)
 
 
 def _on_scene_table(fit: LogFit) -> str:
@@ -66,10 +77,11 @@ def _on_scene_table(fit: LogFit) -> str:
     for name, f in fit.on_scene.items():
         aic = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(f.aic.items(), key=lambda kv: kv[1]))
         rows.append(f"<tr><td>{escape(name)}</td><td>{f.n:,}</td><td>{f.observed_mean_min:.1f}</td>"
-                    f"<td>{f.distribution_mean:.1f}</td><td>{escape(aic)}</td><td>{escape(f.chosen)}</td>"
-                    f"<td>{f.ks_distance:.3f}</td><td>{f.ks_pvalue:.3g}</td></tr>")
-    return ('<table class="provenance"><tr><th>call type</th><th>n</th><th>observed mean</th><th>fitted mean</th>'
-            "<th>AIC (lower is better)</th><th>chosen</th><th>KS distance</th><th>KS p</th></tr>"
+                    f"<td>{escape(aic)}</td><td>{escape(f.best_parametric)}</td><td>{f.best_parametric_mean_min:.1f}</td>"
+                    f"<td>{f.ks_distance:.3f}</td><td>{f.ks_pvalue:.3g}</td><td>{escape(f.chosen)}</td></tr>")
+    return ('<table class="provenance"><tr><th>call type</th><th>n</th><th>observed mean</th>'
+            "<th>AIC (lower is better)</th><th>best shape</th><th>its mean</th><th>its KS distance</th><th>KS p</th>"
+            "<th>chosen</th></tr>"
             + "".join(rows) + "</table>")
 
 

@@ -22,7 +22,8 @@ EMPIRICAL_POINTS = 500  # an empirical distribution keeps at most this many quan
 
 @dataclass
 class OnSceneFit:
-    """The chosen distribution (scenario form), every candidate's AIC and the chosen one's KS."""
+    """The chosen distribution (scenario form), every candidate's AIC, and the best parametric one's
+    KS distance and mean (the goodness of fit that decided whether the empirical one was used)."""
 
     distribution: dict
     chosen: str
@@ -32,6 +33,7 @@ class OnSceneFit:
     ks_distance: float
     ks_pvalue: float
     best_parametric: str
+    best_parametric_mean_min: float
     zeros_dropped: int
     values_min: np.ndarray
 
@@ -41,10 +43,10 @@ class OnSceneFit:
         return float(d.get("mean_min", d.get("value_min", np.mean(d.get("values_min", [0.0])))))
 
     def cdf(self, x: np.ndarray) -> np.ndarray:
-        return _frozen(self.distribution, self.values_min)(x)
+        return cdf_of(self.distribution, self.values_min)(x)
 
 
-def _frozen(dist: dict, values: np.ndarray):
+def cdf_of(dist: dict, values: np.ndarray):
     kind = dist["dist"]
     if kind == "exponential":
         return stats.expon(scale=dist["mean_min"]).cdf
@@ -60,7 +62,7 @@ def _frozen(dist: dict, values: np.ndarray):
     return lambda x: np.searchsorted(support, x, side="right") / len(support)
 
 
-def _candidates(x: np.ndarray) -> dict[str, tuple[dict, float, int]]:
+def candidates(x: np.ndarray) -> dict[str, tuple[dict, float, int]]:
     """Maximum-likelihood fits: scenario form, log-likelihood, number of parameters."""
     mean = float(x.mean())
     out = {"exponential": ({"dist": "exponential", "mean_min": mean},
@@ -87,12 +89,13 @@ def fit_on_scene(values_min: np.ndarray) -> OnSceneFit:
         raise ValueError("no positive time on scene to fit")
     if len(np.unique(positive)) == 1:
         dist = {"dist": "fixed", "value_min": float(positive[0])}
-        return OnSceneFit(dist, "fixed", len(positive), float(positive.mean()), {}, 0.0, 1.0, "fixed", zeros, positive)
-    candidates = _candidates(positive)
+        return OnSceneFit(dist, "fixed", len(positive), float(positive.mean()), {}, 0.0, 1.0, "fixed",
+                          float(positive[0]), zeros, positive)
+    candidates = candidates(positive)
     aic = {name: 2 * k - 2 * loglik for name, (_, loglik, k) in candidates.items()}
     best = min(aic, key=aic.get)
     dist = candidates[best][0]
-    ks = stats.kstest(positive, _frozen(dist, positive))
+    ks = stats.kstest(positive, cdf_of(dist, positive))
     chosen = best
     standard_error = float(positive.std(ddof=1) / math.sqrt(len(positive)))
     mean_missed = abs(dist["mean_min"] - positive.mean()) > MEAN_TOLERANCE_SE * standard_error
@@ -100,7 +103,9 @@ def fit_on_scene(values_min: np.ndarray) -> OnSceneFit:
         chosen = "empirical"
         quantiles = np.quantile(positive, (np.arange(EMPIRICAL_POINTS) + 0.5) / EMPIRICAL_POINTS) \
             if len(positive) > EMPIRICAL_POINTS else np.sort(positive)
+        parametric_mean = dist["mean_min"]
         dist = {"dist": "empirical", "values_min": [round(float(v), 2) for v in quantiles]}
-        ks = stats.kstest(positive, _frozen(dist, positive))
+    else:
+        parametric_mean = dist["mean_min"]
     return OnSceneFit(dist, chosen, len(positive), float(positive.mean()), aic, float(ks.statistic),
-                      float(ks.pvalue), best, zeros, positive)
+                      float(ks.pvalue), best, parametric_mean, zeros, positive)

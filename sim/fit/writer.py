@@ -117,7 +117,8 @@ def _scenario_text(fit: LogFit, name: str, out: Path, estimated_stations: bool) 
             f"yearly_volume = {t.yearly_volume:.1f}  # {t.calls:,} calls in {d.span_days:.2f} days",
             f'weekly_profile = "{data}/week-{t.name}.csv"',
             f"# time on scene: {fitted.n:,} calls with a clear time, observed mean {fitted.observed_mean_min:.1f} min;"
-            f" AIC {aic}; chosen {fitted.chosen}, KS distance {fitted.ks_distance:.3f} (p {fitted.ks_pvalue:.3g})",
+            f" AIC {aic}; best {fitted.best_parametric}: mean {fitted.best_parametric_mean_min:.1f} min,"
+            f" KS distance {fitted.ks_distance:.3f} (p {fitted.ks_pvalue:.3g}); chosen {fitted.chosen}",
             f"service = {_toml_value(fitted.distribution)}",
         ]
         if spots:
