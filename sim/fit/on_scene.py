@@ -91,10 +91,10 @@ def fit_on_scene(values_min: np.ndarray) -> OnSceneFit:
         dist = {"dist": "fixed", "value_min": float(positive[0])}
         return OnSceneFit(dist, "fixed", len(positive), float(positive.mean()), {}, 0.0, 1.0, "fixed",
                           float(positive[0]), zeros, positive)
-    candidates = candidates(positive)
-    aic = {name: 2 * k - 2 * loglik for name, (_, loglik, k) in candidates.items()}
+    fits = candidates(positive)
+    aic = {name: 2 * k - 2 * loglik for name, (_, loglik, k) in fits.items()}
     best = min(aic, key=aic.get)
-    dist = candidates[best][0]
+    dist = fits[best][0]
     ks = stats.kstest(positive, cdf_of(dist, positive))
     chosen = best
     standard_error = float(positive.std(ddof=1) / math.sqrt(len(positive)))

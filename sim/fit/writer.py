@@ -48,9 +48,7 @@ def write_scenario(fit: LogFit, out: Path, name: str, stations: Path | None = No
     out = Path(out)
     folder = out.parent / "data" / name
     folder.mkdir(parents=True, exist_ok=True)
-    boundaries = folder / "districts.geojson"
-    if fit.boundaries.resolve() != boundaries.resolve():
-        shutil.copyfile(fit.boundaries, boundaries)
+    boundaries = _boundaries_beside(fit.boundaries, out.parent, folder)
     _write_csv(folder / "districts.csv", ["name", "population", "neighbours"],
                [[a.name, fit.population[a.name], ";".join(a.neighbours)] for a in fit.areas])
     _write_csv(folder / "precincts.csv", ["name", "district", "population", "lon", "lat", "radius_km"],
@@ -66,12 +64,21 @@ def write_scenario(fit: LogFit, out: Path, name: str, stations: Path | None = No
     for t in fit.demand.types:
         _write_csv(folder / f"week-{t.name}.csv", ["hour_of_week", "weight"],
                    [[h, round(float(w), 6)] for h, w in enumerate(t.weekly_profile)])
-    text = _scenario_text(fit, name, out, estimated_stations=stations is None)
+    text = _scenario_text(fit, name, out, boundaries, estimated_stations=stations is None)
     write_atomic(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return out
 
 
-def _scenario_text(fit: LogFit, name: str, out: Path, estimated_stations: bool) -> str:
+def _boundaries_beside(source: Path, root: Path, folder: Path) -> str:
+    """The boundaries as the scenario names them: in place if already below the scenario's folder, else copied."""
+    try:
+        return source.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        shutil.copyfile(source, folder / "districts.geojson")
+        return (folder / "districts.geojson").relative_to(root).as_posix()
+
+
+def _scenario_text(fit: LogFit, name: str, out: Path, boundaries: str, estimated_stations: bool) -> str:
     d = fit.demand
     data = f"data/{name}"
     pooling = ("hours of the day pooled over the days seen, smoothed over neighbouring hours (1-2-1), "
@@ -96,7 +103,7 @@ def _scenario_text(fit: LogFit, name: str, out: Path, estimated_stations: bool) 
         "",
         "[city]",
         f'name = {json.dumps(out.stem)}',
-        f'boundaries = "{data}/districts.geojson"',
+        f'boundaries = "{boundaries}"',
         f'districts = "{data}/districts.csv"',
         f'precincts = "{data}/precincts.csv"  # one precinct per district',
         f'stations = "{data}/stations.csv"' + ("  # ESTIMATE: places and officers" if estimated_stations else ""),
