@@ -56,7 +56,7 @@ def demand_calls(log: pd.DataFrame) -> pd.DataFrame:
 
 
 def hour_of_week(times: pd.Series) -> np.ndarray:
-    return (times.dt.dayofweek * 24 + times.dt.hour).to_numpy()
+    return (times.dt.day_of_week * 24 + times.dt.hour).to_numpy()
 
 
 def exposure(start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
@@ -64,7 +64,7 @@ def exposure(start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
     hours = pd.date_range(start.floor("h"), end, freq="h")
     one = pd.Timedelta(hours=1)
     covered = np.array([(min(h + one, end) - max(h, start)) / one for h in hours])
-    return np.bincount(hours.dayofweek * 24 + hours.hour, weights=covered, minlength=HOURS_PER_WEEK)
+    return np.bincount(hours.day_of_week * 24 + hours.hour, weights=covered, minlength=HOURS_PER_WEEK)
 
 
 def fit_demand(log: pd.DataFrame, by: str = "priority") -> DemandFit:

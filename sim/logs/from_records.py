@@ -16,7 +16,7 @@ from .tidy import TIDY_COLUMNS
 def records_to_tidy(calls: pa.Table, start: str = "2024-01-01", labels: dict[int, str] | None = None) -> pd.DataFrame:
     """Field calls of one replication as a tidy log, priority labels `labels[rank]` (default the rank)."""
     origin = pd.Timestamp(start)
-    if origin.dayofweek != 0:
+    if origin.day_of_week != 0:
         raise ValueError(f"start {start}: expected a Monday, as the model's clock starts on one")
     frame = calls.to_pandas()
     frame = frame[frame["kind"] == "field"].sort_values("created_min", kind="stable")
