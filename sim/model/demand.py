@@ -5,7 +5,8 @@ week, drawn exactly: a Poisson total, each arrival's hour drawn in proportion to
 rates, its time uniform within the (open part of the) hour. Each origin
 and each purpose (arrivals, location, service, ...) has its own named stream, so changing one
 call type, station or staffing level leaves every other call of the replication unchanged.
-The run starts on a Monday at 00:00.
+The run starts on a Monday at 00:00. Call types that a scenario's `[demand_log]` replays draw
+no arrivals here: their calls come from the log (`replay.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from ..scenario.distributions import Distribution, Fixed
 from ..scenario.volumes import DAYS_PER_YEAR, weekly_shares
 from .city import KINDS, CityLayout
+from .replay import replay_columns, replayed_types
 from .streams import Streams
 
 MINUTES_PER_HOUR = 60.0
@@ -41,6 +43,7 @@ class Calls:
     service_min: np.ndarray
     paperwork_min: np.ndarray
     patience_min: np.ndarray  # inf where the caller never gives up
+    log_row: np.ndarray | None = None  # replayed calls: row in the scenario's logged calls; else -1
 
     def __len__(self) -> int:
         return len(self.created_min)
@@ -89,8 +92,11 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
     bin_start = np.arange(n_bins) * MINUTES_PER_HOUR
     hour_of_week = np.arange(n_bins) % HOURS_PER_WEEK
     parts: list[dict[str, np.ndarray]] = []
+    replayed = replayed_types(layout)
 
     for index, origin in enumerate(layout.origins):
+        if origin.call_type in replayed:
+            continue
         call_type = scenario.demand[origin.call_type]
         share, offset, width = weekly_shape(layout, index)
         per_week = origin.yearly_volume * 7.0 / DAYS_PER_YEAR
@@ -139,12 +145,17 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
             "service_min": service[keep], "paperwork_min": paperwork[keep], "patience_min": patience[keep],
         })
 
-    if not parts:
+    columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]} if parts else None
+    if columns is not None:
+        columns.update(_origin_attributes(layout, columns["origin"]), log_row=np.full(len(columns["origin"]), -1, np.int32))
+    if replayed:
+        warmup_min = scenario.run.warmup_days * 24 * MINUTES_PER_HOUR
+        logged = replay_columns(layout, streams, warmup_min, total_min)
+        columns = logged if columns is None else {name: np.concatenate([columns[name], logged[name]]) for name in columns}
+    if columns is None:
         return Calls(**{name: np.zeros(0) for name in Calls.__dataclass_fields__})
-    columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     order = np.argsort(columns["created_min"], kind="stable")
-    columns = {name: values[order] for name, values in columns.items()}
-    return Calls(**columns, **_origin_attributes(layout, columns["origin"]))
+    return Calls(**{name: values[order] for name, values in columns.items()})
 
 
 def _origin_attributes(layout: CityLayout, origin: np.ndarray) -> dict[str, np.ndarray]:

@@ -39,6 +39,7 @@ CALLS_SCHEMA = pa.schema([
     ("outcome", pa.dictionary(pa.int8(), pa.string())),
     ("lon", pa.float32()),
     ("lat", pa.float32()),
+    ("log_call_id", pa.string()),
 ])
 
 
@@ -120,5 +121,17 @@ class CallRecords:
             "outcome": labels(outcome, list(OUTCOMES), pa.int8()),
             "lon": pa.array(lon.astype(np.float32)),
             "lat": pa.array(lat.astype(np.float32)),
+            "log_call_id": _log_call_ids(layout, calls, keep),
         }
         return pa.table(columns, schema=CALLS_SCHEMA)
+
+
+def _log_call_ids(layout: CityLayout, calls: Calls, keep: np.ndarray) -> pa.Array:
+    """The log's own id of each replayed call, so results line up call by call with the log; null else."""
+    log = layout.scenario.demand_log
+    n = int(keep.sum())
+    if log is None or log.calls is None or calls.log_row is None:
+        return pa.nulls(n, pa.string())
+    rows = calls.log_row[keep]
+    ids = np.asarray(log.calls.log_call_id, dtype=object)
+    return pa.array(np.where(rows >= 0, ids[np.maximum(rows, 0)] if len(ids) else None, None), type=pa.string())

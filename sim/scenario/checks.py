@@ -6,6 +6,7 @@ parts of a scenario, each reported as one line naming the file and key to edit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from shapely.geometry import shape
 
 from .errors import Loc, ScenarioError, format_loc, show_value
 from .posting import posted_stations
+from .replay import log_placement_min
 from .routing import station_for
 from .schema import Scenario
 from .volumes import origins
 
+MINUTES_PER_DAY = 1440.0
 BORDER_TOLERANCE_DEG = 0.001  # about 100 m: points on a border drawn at a coarser scale still count
 
 
@@ -41,6 +44,7 @@ def check_scenario(
     _check_boundaries(scenario, fail)
     _check_profiles(scenario, fail)
     _check_demand(scenario, fail)
+    _check_demand_log(scenario, fail)
 
 
 def _check_names(scenario: Scenario, fail) -> None:
@@ -194,3 +198,28 @@ def _check_demand(scenario: Scenario, fail) -> None:
                     fail(("demand", type_name, "station_kinds"),
                          f"expected staff at station {show_value(station.name)}, which takes {type_name} calls,"
                          " found none")
+
+
+def _check_demand_log(scenario: Scenario, fail) -> None:
+    """Replayed calls must map to field call types and fit in the observed period."""
+    log = scenario.demand_log
+    if log is None:
+        return
+    for key, name in log.call_types.items():
+        if name not in scenario.demand:
+            fail(("demand_log", "call_types", key), _unknown("call type", name, scenario.demand))
+        if scenario.demand[name].kind != "field":
+            fail(("demand_log", "call_types", key),
+                 f"expected a field call type (replayed calls go to their recorded place), got {name} "
+                 f"of kind {scenario.demand[name].kind}")
+    if log.calls is None or not log.calls.offset_min:
+        return
+    run = scenario.run
+    start_min = log_placement_min(log, run.warmup_days * MINUTES_PER_DAY)
+    end_min = start_min + max(log.calls.offset_min)
+    needed_days = end_min / MINUTES_PER_DAY - run.warmup_days
+    if needed_days > run.horizon_days:
+        fail(("run", "horizon_days"),
+             f"expected at least {math.ceil(needed_days)} days to hold the replayed log (it starts "
+             f"{(start_min / MINUTES_PER_DAY - run.warmup_days):g} days into the observed period, on its own weekday, "
+             f"and runs {max(log.calls.offset_min) / MINUTES_PER_DAY:.1f} days), got {run.horizon_days:g}")

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from .checks import check_scenario
 from .errors import Loc, ScenarioError, format_loc, message_for, show_value
 from .profile_files import resolve_weekly_profiles
+from .replay import with_logged_calls
 from .schema import District, Hotspot, Precinct, Scenario, Station
 
 TABLE_MODELS = {"districts": District, "precincts": Precinct, "stations": Station,
@@ -67,6 +68,7 @@ def validate_document(document: Document) -> Scenario:
     except ValidationError as exc:
         loc, message = message_for(Scenario, exc.errors(include_url=False)[0])
         raise document.error(loc, message) from None
+    scenario = with_logged_calls(scenario, document.file_of(("demand_log", "file")))
     check_scenario(scenario, document.file_of, document.line_hint)
     return scenario
 

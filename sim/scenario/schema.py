@@ -7,6 +7,7 @@ ignored setting. Cross-references (a station's precinct, a call type's hotspots)
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -349,6 +350,69 @@ class Prevention(Model):
         return self.hours_per_week / len(self.weekdays)
 
 
+# --- replay of a dispatch log ---------------------------------------------------------------
+
+
+class LoggedCalls(Model):
+    """The replayed calls as columns, one entry per call, filled in from `file` when loading.
+
+    Kept in the scenario (and so in a run folder's scenario.json and its hash) so that the model
+    reads no files and a run can be checked against the log without it.
+    """
+
+    log_call_id: list[str]
+    offset_min: list[NonNegativeFloat] = Field(description="minutes after demand_log.start")
+    call_type: list[str]
+    priority_label: list[str]
+    lon: list[Longitude | None]
+    lat: list[Latitude | None]
+    district: list[str]
+    on_scene_min: list[NonNegativeFloat | None]
+    dispatch_delay_min: list[float | None] = Field(description="observed: dispatched - created")
+    response_min: list[float | None] = Field(description="observed: arrived - created")
+    skipped: dict[str, NonNegativeInt] = Field(default={}, description="log rows left out, by reason")
+
+    @model_validator(mode="after")
+    def _columns_line_up(self) -> "LoggedCalls":
+        lengths = {name: len(getattr(self, name)) for name in type(self).model_fields if name != "skipped"}
+        if len(set(lengths.values())) > 1:
+            raise ValueError(f"expected columns of one length, got {lengths}")
+        return self
+
+
+class DemandLog(Model):
+    """Calls replayed from a tidy dispatch log instead of drawn at random, for the types mapped."""
+
+    file: str = Field(default="", description="tidy log (CSV or Parquet), relative to the scenario")
+    start: str | None = Field(
+        default=None, description="log time (ISO 8601) placed at the start of the observed period"
+    )
+    match: Literal["priority", "call_type"] = "priority"
+    call_types: dict[str, str] = Field(min_length=1, description="log priority or call type -> scenario call type")
+    on_scene: Literal["recorded", "model"] = "recorded"
+    initiated: list[Literal["public", "officer"]] = Field(default=["public"], min_length=1)
+    skip_flagged: bool = True
+    calls: LoggedCalls | None = None
+
+    @field_validator("start")
+    @classmethod
+    def _is_a_time(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"expected a local time like 2026-01-15T00:00, got {value!r}") from None
+            if moment.tzinfo is not None:
+                raise ValueError(f"expected a local time without a zone, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _has_calls(self) -> "DemandLog":
+        if not self.file and self.calls is None:
+            raise ValueError("file: expected the tidy log to replay")
+        return self
+
+
 class RunSettings(Model):
     horizon_days: PositiveFloat = Field(default=28.0, description="observed days after warm-up")
     warmup_days: NonNegativeFloat = 7.0
@@ -367,5 +431,6 @@ class Scenario(Model):
     dispatch: Dispatch = Dispatch()
     targets: Targets = Targets()
     prevention: Prevention | None = None
+    demand_log: DemandLog | None = None
     demand_scale: PositiveFloat = Field(default=1.0, description="multiplies every call volume")
     run: RunSettings = RunSettings()
