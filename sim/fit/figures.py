@@ -27,7 +27,7 @@ def _volume_table(fit: LogFit) -> str:
             f"{fit.demand.start:%Y-%m-%d %H:%M} to {fit.demand.end:%Y-%m-%d %H:%M}.</p>")
 
 
-def _profile_figure(fit: LogFit) -> go.Figure:
+def profile_figure(fit: LogFit) -> go.Figure:
     """Observed calls per hour against the fitted expectation over the same exposure."""
     fig = go.Figure()
     exposed = fit.demand.exposure_hours
@@ -48,7 +48,7 @@ def _profile_figure(fit: LogFit) -> go.Figure:
     return fig
 
 
-def _on_scene_figure(fit: LogFit) -> go.Figure:
+def on_scene_figure(fit: LogFit) -> go.Figure:
     fig = go.Figure()
     for name, fitted in fit.on_scene.items():
         values = np.sort(fitted.values_min)
@@ -85,7 +85,7 @@ def _on_scene_table(fit: LogFit) -> str:
             + "".join(rows) + "</table>")
 
 
-def _places_figure(fit: LogFit) -> go.Figure:
+def places_figure(fit: LogFit) -> go.Figure:
     fig = go.Figure()
     for area in fit.areas:
         for polygon in getattr(area.geometry, "geoms", [area.geometry]):
@@ -117,12 +117,12 @@ def write_fit_report(fit: LogFit, path: Path, scenario_name: str) -> Path:
             f"{escape(Path(fit.log_file).name)}: what the scenario's demand, places and times on scene were fitted "
             "to, drawn against the log. Stations and officers are estimates, not fitted.</p></header>"
             + section("Volumes", "", _volume_table(fit))
-            + section("When calls arrive", pooled, figure_html(_profile_figure(fit), "profile"))
+            + section("When calls arrive", pooled, figure_html(profile_figure(fit), "profile"))
             + section("Time on scene", "Maximum-likelihood fits among exponential, lognormal and gamma, chosen "
                       "by AIC; the observed times themselves (empirical) where a Kolmogorov-Smirnov test rejects "
                       "the best at 1%. p-values are optimistic: the parameters were fitted to the same data.",
-                      _on_scene_table(fit) + figure_html(_on_scene_figure(fit), "on-scene"))
+                      _on_scene_table(fit) + figure_html(on_scene_figure(fit), "on-scene"))
             + section("Where calls start", f"Hotspots: placed calls gathered into {fit.cell_km:g} km cells, marker "
                       f"area by calls; {fit.unplaced_calls:,} calls had no place, {fit.outside_calls:,} fell "
-                      "outside the boundaries.", figure_html(_places_figure(fit), "places")))
+                      "outside the boundaries.", figure_html(places_figure(fit), "places")))
     return write_page(Path(path), f"Fit: {scenario_name}", body)
