@@ -130,3 +130,12 @@ def test_fit_refuses_a_raw_export_and_missing_boundaries(tmp_path, capsys):
     assert main(["fit", str(tidy), "--city", str(tmp_path / "none.geojson"), "--out", str(tmp_path / "x.toml")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "none.geojson" in err
+
+
+def test_sf_replay_scenario_replays_every_public_call_of_the_window():
+    replay = load_scenario(ROOT / "scenarios" / "sf-2026-01-replay.toml")
+    raw = pd.read_csv(SF_DATA / "calls_2026-01-15_17.csv", dtype=str, keep_default_na=False)
+    received = pd.to_datetime(raw["received_datetime"], format="%Y/%m/%d %I:%M:%S %p")
+    public = raw[(raw["agency"] == "Police") & (raw["onview_flag"] == "N") & (received >= "2026-01-15")]
+    calls = replay.demand_log.calls
+    assert sorted(calls.log_call_id) == sorted(public["id"])

@@ -82,8 +82,7 @@ def import_log(path: str | Path, fmt: LogFormat) -> tuple[pd.DataFrame, ImportRe
     _check_columns(raw, fmt, path)
     report = ImportReport(file=str(path), rows_read=len(raw))
     raw = raw.assign(_row=np.arange(len(raw)) + FIRST_DATA_ROW)
-    column = lambda name: raw[fmt.columns[name]].str.strip() if name in fmt.columns else None  # noqa: E731
-
+    column = _columns(raw, fmt)
     keep = pd.Series(True, index=raw.index)
     agency = column("agency")
     if agency is not None and fmt.keep_agencies:
@@ -98,7 +97,7 @@ def import_log(path: str | Path, fmt: LogFormat) -> tuple[pd.DataFrame, ImportRe
     report.dropped["duplicate"] = int(duplicate.sum())
     keep &= ~duplicate
     raw, call_id, priority = raw[keep], call_id[keep], priority[keep]
-    column = lambda name: raw[fmt.columns[name]].str.strip() if name in fmt.columns else None  # noqa: E731
+    column = _columns(raw, fmt)
 
     tidy = pd.DataFrame(index=raw.index)
     tidy["call_id"] = call_id
@@ -147,6 +146,13 @@ def import_log(path: str | Path, fmt: LogFormat) -> tuple[pd.DataFrame, ImportRe
     tidy = tidy.sort_values("created", kind="stable")[TIDY_COLUMNS].reset_index(drop=True)
     report.rows_written = len(tidy)
     return tidy, report
+
+
+def _columns(raw: pd.DataFrame, fmt: LogFormat):
+    """A lookup of a field's source column (stripped), None where the format maps none."""
+    def column(name: str) -> pd.Series | None:
+        return raw[fmt.columns[name]].str.strip() if name in fmt.columns else None
+    return column
 
 
 def _check_columns(raw: pd.DataFrame, fmt: LogFormat, path: str | Path) -> None:
