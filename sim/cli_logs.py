@@ -74,6 +74,14 @@ def add_log_commands(commands: argparse._SubParsersAction) -> None:
                      help="stations CSV (name, kind, precinct, lon, lat, inspectors); default: estimated")
     fit.add_argument("--name", metavar="NAME", help="scenario name (default: from --out)")
     fit.add_argument("--officers", type=int, default=None, metavar="N",
-                     help="officers on duty at any time, city-wide, when --stations is not given (an estimate)")
-    fit.add_argument("--out", type=Path, required=True, metavar="scenario.toml")
+                     help="officers on duty city-wide, split over the estimated stations by load"
+                     " (default: enough for a field load of 0.5)")
+    fit.add_argument("--by", choices=["priority", "call_type"], default="priority",
+                     help="one scenario call type per priority (default) or per the log's call type")
+    fit.add_argument("--cell-km", type=float, default=0.5, metavar="KM",
+                     help="size of the cells observed places are gathered into, one hotspot each (default 0.5)")
+    fit.add_argument("--report", type=Path, metavar="fit.html", help="where to write the fit report"
+                     " (default: NAME-fit.html beside the scenario)")
+    fit.add_argument("--out", type=Path, required=True, metavar="scenario.toml",
+                     help="the scenario; its tables go to data/NAME/ beside it")
     fit.set_defaults(handler=cmd_fit)

@@ -28,7 +28,7 @@ class LogFormat(BaseModel):
     keep_agencies: list[str] = Field(default=[], description="empty = every agency")
     blank_districts: list[str] = []
     placeholder_before: str = Field(default="1901-01-01", description="earlier times are placeholders")
-    window_days: float | None = Field(default=None, gt=0, description="with a snapshot column: the export's window")
+    window_days: float | None = Field(default=None, gt=0, description="with a snapshot column: the export keeps calls since midnight this many days before the snapshot's day")
 
     def with_options(self, mapping: dict[str, str], ranks: dict[str, int], time_format: str | None) -> "LogFormat":
         """The format with the command line's --map, --rank and --time-format applied over it."""

@@ -225,4 +225,4 @@ def _before_window(created: pd.Series, snapshot: pd.Series | None, fmt: LogForma
     if snapshot is None or fmt.window_days is None:
         return pd.Series(False, index=created.index)
     taken = pd.to_datetime(snapshot, format=fmt.time_format, errors="coerce").max()
-    return (created < taken - pd.Timedelta(days=fmt.window_days)).fillna(False)
+    return (created < taken.floor("D") - pd.Timedelta(days=fmt.window_days)).fillna(False)
