@@ -125,8 +125,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = _with_run_options(scenario, args, args.seed if args.seed is not None else scenario.run.seed)
     scenario = with_warmup(scenario, args.warmup_days)
     out = args.out or RESULTS / scenario.name
-    if replay_note(scenario) and not args.quiet:
-        _console().print(replay_note(scenario))
+    note = replay_note(scenario)
+    if note and (not args.quiet or "after the run's end" in note):
+        _console().print(note)
     return _run_jobs([Job(scenario, out)], staging_folder(out), args, _console())
 
 

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from .report.check_report import CHECK_HTML, check_console_table, write_check_report
 from .results.check import CHECK_JSON, check_run, write_check
+from .scenario.replay import calls_after_the_run
 from .scenario.schema import Scenario
 
 
@@ -20,8 +21,10 @@ def replay_note(scenario: Scenario) -> str | None:
     if log is None or log.calls is None:
         return None
     left_out = ", ".join(f"{reason} {n:,}" for reason, n in log.calls.skipped.items()) or "none"
+    late = calls_after_the_run(scenario)
+    past_end = f"; {late:,} calls fall after the run's end and are not replayed (raise --days)" if late else ""
     return (f"{scenario.name}: replays {len(log.calls.log_call_id):,} calls of {log.file or 'its demand log'} "
-            f"from {log.start} (on scene: {log.on_scene}); rows left out: {left_out}")
+            f"from {log.start} (on scene: {log.on_scene}); rows left out: {left_out}{past_end}")
 
 
 def check_and_report(run: Path, log: Path | None, scenario_name: str) -> pd.DataFrame:

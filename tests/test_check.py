@@ -96,3 +96,16 @@ def test_check_of_a_folder_that_is_not_a_run_is_one_line(replay_run: Path, tmp_p
     assert main(["check", str(replay_run / "calls.csv"), str(tmp_path)]) == EXIT_BAD_INPUT
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "not a run folder" in err[0]
+
+
+def test_a_horizon_cut_short_on_the_command_line_says_how_many_logged_calls_it_leaves_out(
+        replay_run: Path, tmp_path: Path, capsys) -> None:
+    assert main(["run", str(replay_run / "replay.toml"), "--out", str(tmp_path / "short"), "--workers", "1",
+                 "--quiet", "--replications", "1", "--days", "4"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    log = read_tidy_log(replay_run / "calls.csv")
+    kept = log[(log.initiated == "public") & (log["flags"] == "") & log.priority.isin(["A", "B"])]
+    late = int((kept.created >= pd.Timestamp("2026-01-16")).sum())  # the log starts 3 days into the 4
+    assert f"{late} calls fall after the run's end and are not replayed" in printed
+    check = rows(json.loads((tmp_path / "short" / "check.json").read_text()))
+    assert check.loc[("A", "response_min")].observed_n + check.loc[("B", "response_min")].observed_n == len(kept) - late
