@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from .cli_check import add_check_command, print_check, replay_note
 from .cli_logs import add_log_commands
 from .experiment.executors import default_workers
 from .logs import LogError
@@ -19,6 +20,7 @@ from .report.console import comparison_table, response_table, station_table, uti
 from .report.images import PngUnavailable, export_pngs
 from .report.run_data import NotARunFolder
 from .report.run_report import write_run_report
+from .results.check import CheckError
 from .results.compare import differences_frame, paired_differences
 from .results.storage import read_summary, summary_frame
 from .scenario import ScenarioError
@@ -88,6 +90,7 @@ def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: C
                                                 f"{manifest['replications']} replications, seed {manifest['seed']}"))
             console.print(station_table(frame))
             console.print(utilisation_table(frame))
+            print_check(job.out, console)
         console.print(f"results: {job.out}")
         console.print(f"report: {job.out / 'report.html'}")
     if result.precision_reached is not None:
@@ -107,6 +110,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         for scenario in load_scenarios(path):
             console.print(f"{path}: ok ({scenario.name})")
+            if replay_note(scenario):
+                console.print(replay_note(scenario))
             if not args.quiet:
                 console.print(load_table(scenario))
     return 0
@@ -120,6 +125,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     scenario = _with_run_options(scenario, args, args.seed if args.seed is not None else scenario.run.seed)
     scenario = with_warmup(scenario, args.warmup_days)
     out = args.out or RESULTS / scenario.name
+    note = replay_note(scenario)
+    if note and (not args.quiet or "after the run's end" in note):
+        _console().print(note)
     return _run_jobs([Job(scenario, out)], staging_folder(out), args, _console())
 
 
@@ -221,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--png", action="store_true", help="also write each chart as PNG (needs Chromium)")
     report.set_defaults(handler=cmd_report)
     add_log_commands(commands)
+    add_check_command(commands)
     return parser
 
 
@@ -228,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder, LogError) as error:
+    except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder, LogError, CheckError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -21,7 +21,9 @@ import pyarrow.parquet as pq
 from .atomic import replace_folder, write_json_atomic
 from .experiment import TaskFailure, make_executor, plan_tasks, run_tasks
 from .experiment.tasks import part_path
+from .report.check_report import CHECK_HTML, write_check_report
 from .report.run_report import write_run_report
+from .results.check import replays_observed_times, write_check_result
 from .results.manifest import scenario_hash
 from .results.statistics import across_replications, precise_enough, replication_metrics
 from .results.storage import finalize_run, targets_of
@@ -148,6 +150,8 @@ def merge_run(parts: Path, scenario: Scenario, seed: int, folder: Path) -> dict[
     """A complete run folder at `folder`, its report included, so the report moves in with it."""
     summary = finalize_run(parts, scenario, seed, folder)
     write_run_report(folder)
+    if replays_observed_times(scenario):
+        write_check_report(write_check_result(folder), folder / CHECK_HTML, scenario.name)
     return summary
 
 

@@ -37,12 +37,12 @@ def tidy_log(n: int = 300, seed: int = 5, messy: bool = True) -> pd.DataFrame:
         "on_scene_min": on_scene,
         "flags": "",
     })
-    frame["priority_rank"] = frame["priority"].map({"A": 1, "B": 2, "C": 3})
     if messy:
         frame.loc[3, "initiated"] = "officer"
         frame.loc[4, "flags"] = "negative interval"
         frame.loc[5, ["lon", "lat"]] = np.nan
         frame.loc[5, "priority"], frame.loc[5, "district"] = "A", "South"
+    frame["priority_rank"] = frame["priority"].map({"A": 1, "B": 2, "C": 3})
     return frame
 
 

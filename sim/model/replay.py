@@ -67,26 +67,26 @@ def _places(layout: CityLayout, streams: Streams, calls: LoggedCalls, rows: np.n
     in its logged district where the scenario has it, else anywhere the type starts."""
     scenario = layout.scenario
     district_index = {name: i for i, name in enumerate(layout.district_names)}
-    centres = np.array([layout.projection.to_km(p.lon, p.lat) for p in scenario.city.precincts])
-    n = len(rows)
-    x, y = np.zeros(n), np.zeros(n)
-    precinct = np.zeros(n, dtype=np.int32)
+    district = np.array([district_index.get(calls.district[r], -1) for r in rows], dtype=np.int32)
+    lon = np.array([np.nan if calls.lon[r] is None else calls.lon[r] for r in rows], dtype=float)
+    lat = np.array([np.nan if calls.lat[r] is None else calls.lat[r] for r in rows], dtype=float)
+    x, y = (np.asarray(v, dtype=float) for v in layout.projection.to_km(lon, lat))
+    cx, cy = (np.asarray(v, dtype=float) for v in layout.projection.to_km(
+        [p.lon for p in scenario.city.precincts], [p.lat for p in scenario.city.precincts]))
+    distance = np.hypot(x[:, None] - cx[None, :], y[:, None] - cy[None, :])
+    elsewhere = (district[:, None] >= 0) & (layout.precinct_district[None, :] != district[:, None])
+    distance = np.nan_to_num(distance, nan=0.0)  # no place: drawn below
+    allowed = np.where(elsewhere, np.inf, distance)
+    unmatched = np.isinf(allowed).all(axis=1)  # a district without precincts: the nearest anywhere
+    allowed[unmatched] = distance[unmatched]
+    precinct = np.argmin(allowed, axis=1).astype(np.int32)
     where = streams.get("replay/location")
-    for k, r in enumerate(rows):
-        district = district_index.get(calls.district[r], -1)
-        if calls.lon[r] is not None and calls.lat[r] is not None:
-            x[k], y[k] = layout.projection.to_km(calls.lon[r], calls.lat[r])
-            candidates = np.flatnonzero(layout.precinct_district == district) if district >= 0 else []
-            if len(candidates) == 0:
-                candidates = np.arange(len(centres))
-            distance = np.hypot(centres[candidates, 0] - x[k], centres[candidates, 1] - y[k])
-            precinct[k] = candidates[int(np.argmin(distance))]
-            continue
-        origin = _drawn_origin(layout, layout.type_names[type_index[k]], district, where)
+    for k in np.flatnonzero(np.isnan(x) | np.isnan(y)):
+        origin = _drawn_origin(layout, layout.type_names[type_index[k]], int(district[k]), where)
         radius = origin.radius_km * np.sqrt(where.random())
         angle = 2 * np.pi * where.random()
-        cx, cy = layout.projection.to_km(origin.lon, origin.lat)
-        x[k], y[k] = cx + radius * np.cos(angle), cy + radius * np.sin(angle)
+        ox, oy = layout.projection.to_km(origin.lon, origin.lat)
+        x[k], y[k] = ox + radius * np.cos(angle), oy + radius * np.sin(angle)
         precinct[k] = layout.precinct_names.index(origin.precinct)
     return x, y, precinct
 

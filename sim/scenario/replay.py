@@ -107,3 +107,14 @@ def log_placement_min(log: DemandLog, warmup_min: float) -> float:
     """
     shift = (start_hour_of_week(log) * 60 - warmup_min) % MINUTES_PER_WEEK
     return warmup_min + shift
+
+
+def calls_after_the_run(scenario: Scenario) -> int:
+    """Replayed calls that would arrive after the run ends (a horizon shortened on the command line)."""
+    log = scenario.demand_log
+    if log is None or log.calls is None:
+        return 0
+    run = scenario.run
+    total_min = (run.warmup_days + run.horizon_days) * 1440.0
+    start = log_placement_min(log, run.warmup_days * 1440.0)
+    return sum(start + offset >= total_min for offset in log.calls.offset_min)
