@@ -78,6 +78,8 @@ def add_log_commands(commands: argparse._SubParsersAction) -> None:
                      " (default: enough for a field load of 0.5)")
     fit.add_argument("--by", choices=["priority", "call_type"], default="priority",
                      help="one scenario call type per priority (default) or per the log's call type")
+    fit.add_argument("--min-calls", type=int, default=30, metavar="N",
+                     help="with --by call_type: call types with fewer calls are pooled per priority (default 30)")
     fit.add_argument("--cell-km", type=float, default=0.5, metavar="KM",
                      help="size of the cells observed places are gathered into, one hotspot each (default 0.5)")
     fit.add_argument("--report", type=Path, metavar="fit.html", help="where to write the fit report"

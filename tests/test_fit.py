@@ -139,3 +139,12 @@ def test_sf_replay_scenario_replays_every_public_call_of_the_window():
     public = raw[(raw["agency"] == "Police") & (raw["onview_flag"] == "N") & (received >= "2026-01-15")]
     calls = replay.demand_log.calls
     assert sorted(calls.log_call_id) == sorted(public["id"])
+
+
+def test_fit_by_call_type_pools_rare_types_per_priority_and_keeps_the_total():
+    log = read_tidy_log(SF_DATA / "calls-tidy.csv")
+    by_priority = fit_log(log, "sf", SF_DATA / "police_districts.geojson")
+    by_type = fit_log(log, "sf", SF_DATA / "police_districts.geojson", by="call_type", min_calls=30)
+    assert sum(t.calls for t in by_type.demand.types) == sum(t.calls for t in by_priority.demand.types) == 1390
+    assert all(t.calls >= 30 for t in by_type.demand.types)
+    assert {"other-a", "other-b", "other-c"} <= {t.name for t in by_type.demand.types}

@@ -20,7 +20,8 @@ def run_fit(args: argparse.Namespace) -> int:
         raise LogError(args.stations, "no such stations file (--stations): expected a CSV like a scenario's stations table")
     name = args.name or Path(args.out).stem
     try:
-        fit = fit_log(log, str(args.log), Path(args.city), by=args.by, cell_km=args.cell_km, officers=args.officers)
+        fit = fit_log(log, str(args.log), Path(args.city), by=args.by, cell_km=args.cell_km,
+                      officers=args.officers, min_calls=args.min_calls)
     except ValueError as error:
         raise LogError(args.log, str(error)) from None
     out = write_scenario(fit, Path(args.out), name, stations=args.stations)

@@ -67,7 +67,18 @@ def exposure(start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
     return np.bincount(hours.day_of_week * 24 + hours.hour, weights=covered, minlength=HOURS_PER_WEEK)
 
 
-def fit_demand(log: pd.DataFrame, by: str = "priority") -> DemandFit:
+def type_names(calls: pd.DataFrame, by: str = "priority", min_calls: int = 30) -> pd.Series:
+    """The scenario call type of each call: its priority, or its call type in the log, with call
+    types of fewer than `min_calls` calls pooled per priority (`other-a`, ...): too few to fit."""
+    if by == "priority":
+        return calls["priority"].astype(str).map(lambda key: type_name(key, by))
+    counts = calls["call_type"].value_counts()
+    rare = calls["call_type"].map(counts) < min_calls
+    keys = calls["call_type"].where(~rare, "other " + calls["priority"].astype(str))
+    return keys.astype(str).map(lambda key: type_name(key, by))
+
+
+def fit_demand(log: pd.DataFrame, by: str = "priority", min_calls: int = 30) -> DemandFit:
     """Yearly volume and 168-hour profile of each call type (by priority, or by the log's call type)."""
     calls = demand_calls(log)
     if calls.empty:
@@ -78,12 +89,12 @@ def fit_demand(log: pd.DataFrame, by: str = "priority") -> DemandFit:
         raise ValueError(f"the log spans {exposed.sum():.1f} hours: at least a day is needed to fit a daily profile")
     pooled = exposed.sum() / HOURS_PER_WEEK < FULL_WEEKS_FOR_WEEKLY
     types = []
-    for key, group in calls.groupby(by, sort=True):
-        rank = int(group["priority_rank"].min())
+    for key, group in calls.groupby(type_names(calls, by, min_calls), sort=True):
+        rank = int(group["priority_rank"].mode().min())
         counts = np.bincount(hour_of_week(group["created"]), minlength=HOURS_PER_WEEK).astype(float)
         profile = _pooled_profile(counts, exposed) if pooled else counts / np.maximum(exposed, 1e-9)
         types.append(TypeDemand(
-            name=type_name(str(key), by), priority=str(group["priority"].iloc[0]), priority_rank=rank,
+            name=str(key), priority=str(group["priority"].mode().iloc[0]), priority_rank=rank,
             calls=len(group), yearly_volume=len(group) / exposed.sum() * HOURS_PER_YEAR,
             weekly_profile=profile, observed_counts=counts, pooled=pooled,
         ))

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .demand import DemandFit, demand_calls, fit_demand, type_name
+from .demand import DemandFit, demand_calls, fit_demand, type_names
 from .on_scene import OnSceneFit, fit_on_scene
 from .places import Area, Hotspot, hotspots, read_areas
 
@@ -51,25 +51,19 @@ class LogFit:
     notes: list[str] = field(default_factory=list)
 
 
-def _type_of(calls: pd.DataFrame, demand: DemandFit, by: str) -> pd.Series:
-    names = {str(t.priority if by == "priority" else t.name): t.name for t in demand.types}
-    key = calls["priority"] if by == "priority" else calls["call_type"]
-    return key.astype(str).map(lambda k: names.get(k, type_name(k, by)))
-
-
 def fit_log(log: pd.DataFrame, log_file: str, boundaries: Path, *, by: str = "priority", cell_km: float = 0.5,
-            officers: int | None = None, population: float = DEFAULT_POPULATION) -> LogFit:
+            officers: int | None = None, population: float = DEFAULT_POPULATION, min_calls: int = 30) -> LogFit:
     """Fit demand, places and time on scene, and estimate stations and staffing."""
-    demand = fit_demand(log, by)
+    demand = fit_demand(log, by, min_calls)
     calls = demand_calls(log)
-    type_of = _type_of(calls, demand, by)
+    type_of = type_names(calls, by, min_calls)
     on_scene = {}
     for t in demand.types:
         of_type = calls[type_of == t.name]
         clean = ~of_type["flags"].str.contains("negative_interval", regex=False)
         values = of_type.loc[clean, "on_scene_min"].dropna().to_numpy()
         if len(values) < 2:
-            raise ValueError(f"call type {t.name}: fewer than 2 times on scene to fit")
+            raise ValueError(f"call type {t.name}: fewer than 2 times on scene to fit; raise --min-calls")
         on_scene[t.name] = fit_on_scene(values)
     areas = read_areas(boundaries)
     spots, outside = hotspots(calls, areas, type_of, cell_km)

@@ -99,7 +99,7 @@ def _scenario_text(fit: LogFit, name: str, out: Path, boundaries: str, estimated
         "# district populations (share of placed calls, not a head count), travel (US RAND",
         "# defaults), dispatch (closest available officer), availability 1.",
         f'name = "{name}"',
-        f"description = {json.dumps(f'Fitted to {Path(fit.log_file).name}: ' + ', '.join(f'{t.name} {t.yearly_volume:,.0f} a year' for t in d.types) + '; stations and staffing are estimates.')}",
+        f"description = {json.dumps(f'Fitted to {Path(fit.log_file).name}: ' + ', '.join(f'{t.name} {t.yearly_volume:,.0f} a year' for t in d.types) + ('; stations and staffing are estimates.' if estimated_stations else '.'))}",
         "",
         "[city]",
         f'name = {json.dumps(out.stem)}',
