@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 import shapely
 
@@ -13,6 +14,7 @@ from ..report.html import figure_html, section, write_page
 from .fitting import LogFit
 from .on_scene import candidates, cdf_of
 
+COLOURS = plotly.colors.qualitative.D3
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
@@ -33,13 +35,14 @@ def profile_figure(fit: LogFit) -> go.Figure:
     exposed = fit.demand.exposure_hours
     pooled = fit.demand.pooled
     x = np.arange(24 if pooled else 168)
-    for t in fit.demand.types:
+    for index, t in enumerate(fit.demand.types):
+        colour = COLOURS[index % len(COLOURS)]
         expected = t.weekly_profile * exposed
         observed = t.observed_counts
         if pooled:
             expected, observed = expected.reshape(7, 24).sum(0), observed.reshape(7, 24).sum(0)
-        fig.add_trace(go.Bar(x=x, y=observed, name=f"{t.name} observed", opacity=0.45))
-        fig.add_trace(go.Scatter(x=x, y=expected, name=f"{t.name} fitted", mode="lines"))
+        fig.add_trace(go.Bar(x=x, y=observed, name=f"{t.name} observed", opacity=0.35, marker_color=colour))
+        fig.add_trace(go.Scatter(x=x, y=expected, name=f"{t.name} fitted", mode="lines", line_color=colour))
     fig.update_layout(barmode="overlay", height=420, margin=dict(t=30, l=50, r=20, b=40),
                       xaxis_title="hour of the day" if pooled else "hour of the week (Monday 00-01 = 0)",
                       yaxis_title="calls in the log")
@@ -50,16 +53,18 @@ def profile_figure(fit: LogFit) -> go.Figure:
 
 def on_scene_figure(fit: LogFit) -> go.Figure:
     fig = go.Figure()
-    for name, fitted in fit.on_scene.items():
+    for index, (name, fitted) in enumerate(fit.on_scene.items()):
+        colour = COLOURS[index % len(COLOURS)]
         values = np.sort(fitted.values_min)
         ecdf = np.arange(1, len(values) + 1) / len(values)
         grid = np.quantile(values, np.linspace(0, 0.995, 200))
-        fig.add_trace(go.Scatter(x=values, y=ecdf, mode="lines", line_shape="hv", name=f"{name} observed"))
+        fig.add_trace(go.Scatter(x=values, y=ecdf, mode="lines", line_shape="hv", name=f"{name} observed",
+                                 line_color=colour))
         if fitted.chosen == "empirical":
             shape = _candidate(fitted)
-            fig.add_trace(go.Scatter(x=grid, y=shape(grid), mode="lines", line_dash="dot",
+            fig.add_trace(go.Scatter(x=grid, y=shape(grid), mode="lines", line_dash="dot", line_color=colour,
                                      name=f"{name} best shape, {fitted.best_parametric} (rejected)"))
-        fig.add_trace(go.Scatter(x=grid, y=fitted.cdf(grid), mode="lines", line_dash="dash",
+        fig.add_trace(go.Scatter(x=grid, y=fitted.cdf(grid), mode="lines", line_dash="dash", line_color="#444",
                                  name=f"{name} {fitted.chosen}"))
     fig.update_layout(height=420, margin=dict(t=30, l=50, r=20, b=40), xaxis_type="log",
                       xaxis_title="time on scene, minutes (log scale)", yaxis_title="share of calls at most x")
