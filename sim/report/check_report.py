@@ -41,10 +41,10 @@ def ecdf_overlays(result: CheckResult) -> go.Figure:
             samples = {name: frame.loc[frame["group"] == group, measure].to_numpy(dtype=float)
                        for name, frame, _, _ in sides}
             samples = {name: v[np.isfinite(v)] for name, v in samples.items()}
-            known = np.concatenate(list(samples.values()))
-            if not len(known):
+            if not any(len(v) for v in samples.values()):
                 continue
-            top = max(float(np.quantile(known, 0.98)) * 1.05, 1.0)
+            # Each side's own 97th percentile: pooled replications must not crowd the log off the axis.
+            top = max([float(np.quantile(v, 0.97)) * 1.05 for v in samples.values() if len(v)] + [1.0])
             for name, _, colour, dash in sides:
                 if not len(samples[name]):
                     continue
