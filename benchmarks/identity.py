@@ -57,6 +57,38 @@ def _table_hash(table: pa.Table) -> str:
     return digest.hexdigest()
 
 
+def _engine_hash(scenario, replication: int) -> str:
+    """Every call's raw times (warm-up included) and every logged interval, before any table."""
+    import numpy as np
+
+    from sim.model.city import build_city
+    from sim.model.demand import generate_calls
+    from sim.model.engine import Engine
+    from sim.model.shifts import roster
+    from sim.model.streams import Streams
+
+    streams = Streams(scenario.run.seed, replication)
+    layout = build_city(scenario)
+    days = scenario.run.warmup_days + scenario.run.horizon_days
+    calls = generate_calls(layout, streams, days)
+    engine = Engine(layout, calls, roster(layout, streams, days), days * 1440.0, scenario.run.warmup_days * 1440.0)
+    engine.run()
+    digest = hashlib.sha256()
+    records = engine.records
+    for name in ("dispatched", "arrived", "completed", "abandoned_at", "station", "officers", "preempted"):
+        digest.update(np.ascontiguousarray(getattr(records, name)).tobytes())
+    if hasattr(engine, "log"):
+        busy, overtime = engine.log.busy_intervals(), engine.log.overtime_intervals()
+        arrays = [busy.staff, busy.start_min, busy.service_end_min, busy.end_min,
+                  overtime.staff, overtime.start_min, overtime.end_min]
+    else:  # the engine before the split
+        arrays = [getattr(engine, f"busy_{n}") for n in ("staff", "start", "service_end", "end")]
+        arrays += [getattr(engine, f"overtime_{n}") for n in ("staff", "start", "end")]
+    for values in arrays:
+        digest.update(bytes(values))
+    return digest.hexdigest()
+
+
 def fingerprints(replications: int = 3) -> dict[str, dict[str, str]]:
     out = {}
     for name, (path, days, dispatch) in CASES.items():
@@ -68,6 +100,7 @@ def fingerprints(replications: int = 3) -> dict[str, dict[str, str]]:
                 "staff": _table_hash(result.staff),
                 "monitors": hashlib.sha256(json.dumps(result.monitors, sort_keys=True).encode()).hexdigest(),
                 "rows": result.calls.num_rows,
+                "engine": _engine_hash(scenario, replication),
             }
             print(name, replication, out[f"{name}/{replication}"]["calls"][:16], flush=True)
     return out

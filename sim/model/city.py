@@ -16,11 +16,8 @@ from ..scenario.schema import Scenario
 from ..scenario.volumes import Origin, all_origins
 from .geometry import Projection
 
-ROLE_INSPECTOR = 0
-ROLE_ASSISTANT = 1
-ROLES = ("inspector", "assistant")
-KINDS = ("field", "walk_in", "desk")
-STATION_KINDS = ("fixed", "modular", "service_centre")
+from ..scenario.kinds import CALL_KINDS as KINDS  # noqa: F401  (re-exported for the model's modules)
+from ..scenario.kinds import ROLE_ASSISTANT, ROLE_INSPECTOR, ROLES, STATION_KINDS  # noqa: F401
 
 
 @dataclass

@@ -12,10 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .distributions import ZERO, Distribution
+from .kinds import CallKind, Role, StationKind
 
-Role = Literal["inspector", "assistant"]
-StationKind = Literal["fixed", "modular", "service_centre"]
-CallKind = Literal["field", "walk_in", "desk"]
 Priority = Annotated[int, Field(ge=1, le=4)]
 Weekday = Annotated[int, Field(ge=0, le=6)]
 Hour = Annotated[float, Field(ge=0, le=24)]
