@@ -97,10 +97,11 @@ def pool_loads(scenario: Scenario, layout: CityLayout | None = None) -> list[Poo
     else:
         groups = [(name, tuple(dict.fromkeys([d, *layout.district_neighbours[d]])))
                   for d, name in enumerate(districts)]
+    trips = trip_minutes(layout)
     pools = []
     for name, members in groups:
         in_pool = np.isin(layout.station_district, members)
-        work = field_work_by_district(layout, officers, in_pool)
+        work = field_work_by_district(layout, officers, in_pool, trips)
         pools.append(PoolLoad(
             name=name,
             districts=tuple(districts[d] for d in members),
@@ -156,51 +157,71 @@ def _prevention_by_station(layout: CityLayout, officers: np.ndarray) -> np.ndarr
     return inspectors * window[None, :]
 
 
-def field_work_by_district(layout: CityLayout, officers: np.ndarray, in_pool: np.ndarray) -> dict[int, np.ndarray]:
+def field_work_by_district(layout: CityLayout, officers: np.ndarray, in_pool: np.ndarray,
+                           trips: np.ndarray | None = None) -> dict[int, np.ndarray]:
     """Expected officer-hours of field work arriving per hour of the week, by district of origin.
 
     The outbound trip of each call is the mean over points spread evenly in the disk where it
     starts, from the nearest station of `in_pool` with field officers on duty in that hour (its
     own district's first, as `precinct-first` sends them); a district with nobody on duty in the
-    pool is served from the nearest staffed station of the city.
+    pool is served from the nearest staffed station of the city. `trips` is `trip_minutes(layout)`,
+    passed in when it is reused over several pools.
     """
     scenario = layout.scenario
     travel = TravelModel(scenario.travel)
     district_index = {name: i for i, name in enumerate(layout.district_names)}
     on_duty = officers > 1e-9
-    base_minutes = _trip_minutes(layout, travel)  # (origins, stations), before congestion
+    base_minutes = trip_minutes(layout) if trips is None else trips
     congestion = np.asarray(travel.by_hour)[np.arange(HOURS_PER_WEEK) % 24]
     own_first = scenario.dispatch.policy == "precinct-first"
+    field = [i for i, o in enumerate(layout.origins) if scenario.demand[o.call_type].kind == "field"]
+    origin_district = np.array([district_index[layout.origins[i].district] for i in field], dtype=int)
+    trip = np.full((len(field), HOURS_PER_WEEK), np.nan)
+    preferences = [(layout.station_district == d) & in_pool for d in range(len(district_index))] if own_first else []
+    for d, own in enumerate(preferences):
+        here = origin_district == d
+        trip[here] = _fill(trip[here], base_minutes[field][here], on_duty & own[:, None])
+    for candidates in (in_pool, np.ones_like(in_pool)):
+        trip = _fill(trip, base_minutes[field], on_duty & candidates[:, None])
+    trip = np.nan_to_num(trip, nan=0.0) * congestion[None, :]
+
+    shares: dict[str, np.ndarray] = {}
     work: dict[int, np.ndarray] = {}
-    for i, origin in enumerate(layout.origins):
+    for row, i in enumerate(field):
+        origin = layout.origins[i]
         call_type = scenario.demand[origin.call_type]
-        if call_type.kind != "field":
-            continue
-        district = district_index[origin.district]
-        hourly = profile(scenario, call_type.hourly_profile, 24)
-        weekday = profile(scenario, call_type.weekday_profile, 7)
+        if origin.call_type not in shares:
+            hourly = profile(scenario, call_type.hourly_profile, 24)
+            weekday = profile(scenario, call_type.weekday_profile, 7)
+            shares[origin.call_type] = np.outer(weekday, hourly).ravel()
         calls_per_hour = (origin.yearly_volume * (1.0 - layout.origin_reduction[i]) / WEEKS_PER_YEAR
-                          * np.outer(weekday, hourly).ravel())
-        trip = _nearest_trip(base_minutes[i], on_duty, in_pool,
-                             layout.station_district == district if own_first else None) * congestion
-        minutes = work_minutes(call_type) + trip * call_type.officers
+                          * shares[origin.call_type])
+        minutes = work_minutes(call_type) + trip[row] * call_type.officers
+        district = int(origin_district[row])
         work[district] = work.get(district, np.zeros(HOURS_PER_WEEK)) + calls_per_hour * minutes / 60.0
     return work
 
 
-def _nearest_trip(minutes: np.ndarray, on_duty: np.ndarray, in_pool: np.ndarray,
-                  own: np.ndarray | None) -> np.ndarray:
-    """Per hour of the week, the trip from the nearest station with officers on duty, in order of preference."""
-    trip = np.full(HOURS_PER_WEEK, np.nan)
-    for candidates in ([own & in_pool] if own is not None else []) + [in_pool, np.ones_like(in_pool)]:
-        open_ = on_duty & candidates[:, None]
-        best = np.where(open_, minutes[:, None], np.inf).min(axis=0)
-        trip = np.where(np.isnan(trip) & np.isfinite(best), best, trip)
-    return np.nan_to_num(trip, nan=0.0)
+def _fill(trip: np.ndarray, minutes: np.ndarray, open_: np.ndarray) -> np.ndarray:
+    """Trips not yet known (NaN) set from the nearest of the stations open in each hour (`open_`, stations x hours).
+
+    Hours share a few patterns of open stations (shifts change a few times a day), so the nearest
+    is found once per pattern.
+    """
+    if trip.size == 0:
+        return trip
+    by_hour = np.ascontiguousarray(open_.T)
+    index: dict[bytes, int] = {}
+    which = [index.setdefault(row.tobytes(), len(index)) for row in by_hour]
+    patterns = by_hour[[which.index(k) for k in range(len(index))]]
+    nearest = np.where(patterns[None, :, :], minutes[:, None, :], np.inf).min(axis=2)  # origins x patterns
+    best = nearest[:, which]
+    return np.where(np.isnan(trip) & np.isfinite(best), best, trip)
 
 
-def _trip_minutes(layout: CityLayout, travel: TravelModel) -> np.ndarray:
-    """Mean travel minutes (no congestion) from every station to points spread over every origin's disk."""
+def trip_minutes(layout: CityLayout) -> np.ndarray:
+    """Mean travel minutes (no congestion), origins by stations, to points spread over each origin's disk."""
+    travel = TravelModel(layout.scenario.travel)
     if travel.none or len(layout.stations) == 0:
         return np.zeros((len(layout.origins), len(layout.stations)))
     k = np.arange(SAMPLE_POINTS)
