@@ -51,6 +51,16 @@ def station(name, x_km, inspectors=1, assistants=0, precinct="P1", **extra):
 def run_calls(scenario: Scenario, rows: list[dict]):
     """Run the engine on exactly these calls; returns the engine (records inside)."""
     layout = build_city(scenario)
+    calls = hand_calls(layout, rows)
+    total_days = scenario.run.horizon_days + scenario.run.warmup_days
+    engine = Engine(layout, calls, roster(layout, Streams(1, 0), total_days), total_days * 1440, 0.0)
+    engine.run()
+    return engine
+
+
+def hand_calls(layout, rows: list[dict]) -> Calls:
+    """Calls placed by hand: each row gives type, t (minutes), x (km), service, paperwork, ..."""
+    scenario = layout.scenario
     names = layout.type_names
     n = len(rows)
     precinct_index = {p: i for i, p in enumerate(layout.precinct_names)}
@@ -62,7 +72,7 @@ def run_calls(scenario: Scenario, rows: list[dict]):
     types = [scenario.demand[row["type"]] for row in rows]
     precinct = np.array([precinct_index[row.get("precinct", "P1")] for row in rows], dtype=np.int32)
     x = column("x", 0.0) - layout.projection.to_km(0.0, 0.0)[0]
-    calls = Calls(
+    return Calls(
         created_min=column("t", 0.0),
         origin=np.zeros(n, dtype=np.int32),
         call_type=np.array([names.index(row["type"]) for row in rows], dtype=np.int16),
@@ -78,10 +88,6 @@ def run_calls(scenario: Scenario, rows: list[dict]):
         paperwork_min=column("paperwork", 0.0),
         patience_min=column("patience", math.inf),
     )
-    total_days = scenario.run.horizon_days + scenario.run.warmup_days
-    engine = Engine(layout, calls, roster(layout, Streams(1, 0), total_days), total_days * 1440, 0.0)
-    engine.run()
-    return engine
 
 
 def station_names(engine) -> list[str]:
@@ -186,7 +192,7 @@ def test_walk_ins_go_to_assistants_first_then_inspectors_and_give_up():
     assert list(records.dispatched[:2]) == [0, 1]
     assert records.abandoned_at[2] == 12 and np.isnan(records.dispatched[2])
     assert records.dispatched[3] == 60  # the assistant frees first
-    first_to_finish = np.frombuffer(engine.busy_staff, dtype=np.int32)[0]
+    first_to_finish = engine.log.busy_intervals().staff[0]
     assert engine.staff.role[first_to_finish] == 1  # the first walk-in went to the assistant
 
 

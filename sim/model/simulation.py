@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pyarrow as pa
 
 from ..scenario.schema import Scenario
@@ -39,21 +38,16 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     shifts = roster(layout, streams, total_days)
     engine = Engine(layout, calls, shifts, total_min, warmup_min)
     engine.run()
-    busy = {
-        name: np.frombuffer(getattr(engine, f"busy_{name}"), dtype=dtype)
-        for name, dtype in (("staff", np.int32), ("start", float), ("service_end", float), ("end", float))
-    }
-    overtime = {name: np.frombuffer(getattr(engine, f"overtime_{name}"), dtype=dtype)
-                for name, dtype in (("staff", np.int32), ("start", float), ("end", float))}
     observed = total_min - warmup_min
     table = engine.records.table(layout, calls, replication, warmup_min, total_min)
     return ReplicationResult(
         calls=table,
-        staff=staff_time(layout, shifts, busy, overtime, engine.prevention_windows, warmup_min, total_min,
+        staff=staff_time(layout, shifts, engine.log.busy_intervals(), engine.log.overtime_intervals(),
+                         engine.prevention_windows, warmup_min, total_min,
                          replication),
         monitors={
             "observed_min": observed,
-            "field_waiting_mean": engine.monitor.area / observed,
+            "field_waiting_mean": engine.log.field_waiting_area() / observed,
             "calls_simulated": float(len(calls)),
             "calls_recorded": float(table.num_rows),
         },

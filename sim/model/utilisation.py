@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from .city import ROLES, ROLE_INSPECTOR, CityLayout
+from .runlog import BusyIntervals, OvertimeIntervals
 from .shifts import Occurrence
 
 ACTIVITIES = ("field", "desk", "prevention", "idle")
@@ -62,8 +63,8 @@ def _rows_of(groups: np.ndarray, n_groups: int):
     return lambda g: order[bounds[g]:bounds[g + 1]]
 
 
-def staff_time(layout: CityLayout, roster: list[Occurrence], busy: dict[str, np.ndarray],
-               overtime: dict[str, np.ndarray], prevention: list[tuple[float, float]],
+def staff_time(layout: CityLayout, roster: list[Occurrence], busy: BusyIntervals,
+               overtime: OvertimeIntervals, prevention: list[tuple[float, float]],
                warmup_min: float, total_min: float, replication: int) -> pa.Table:
     edges = _hour_edges(warmup_min, total_min)
     hour = ((edges[:-1] // 60) % 24).astype(int)
@@ -86,8 +87,8 @@ def staff_time(layout: CityLayout, roster: list[Occurrence], busy: dict[str, np.
     duty_start = np.repeat([o.start_min for o in roster], [len(o.members) for o in roster])
     duty_end = np.repeat([o.end_min for o in roster], [len(o.members) for o in roster])
     duty_rows = _rows_of(group_of_member[members], n_groups)
-    busy_rows = _rows_of(group_of_member[busy["staff"]], n_groups)
-    overtime_rows = _rows_of(group_of_member[overtime["staff"]], n_groups)
+    busy_rows = _rows_of(group_of_member[busy.staff], n_groups)
+    overtime_rows = _rows_of(group_of_member[overtime.staff], n_groups)
 
     def binned(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         return minutes_per_bin(np.clip(starts, warmup_min, total_min), np.clip(ends, warmup_min, total_min), edges)
@@ -96,11 +97,11 @@ def staff_time(layout: CityLayout, roster: list[Occurrence], busy: dict[str, np.
     for group in range(n_groups):
         district_role, prevents = divmod(group, 2)
         pick = busy_rows(group)
-        start, service_end, end = busy["start"][pick], busy["service_end"][pick], busy["end"][pick]
+        start, service_end, end = busy.start_min[pick], busy.service_end_min[pick], busy.end_min[pick]
         field = binned(start, np.minimum(service_end, end))
         desk = binned(np.maximum(start, service_end), end)
         pick = overtime_rows(group)
-        extra = binned(overtime["start"][pick], overtime["end"][pick])
+        extra = binned(overtime.start_min[pick], overtime.end_min[pick])
         pick = duty_rows(group)
         on_duty = binned(duty_start[pick], duty_end[pick]) + extra
         spare = np.maximum(on_duty - field - desk, 0.0)

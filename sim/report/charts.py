@@ -16,6 +16,7 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from ..results.compare import Difference
+from ..scenario.kinds import STATION_KINDS
 from . import labels
 from .boundaries import district_points, district_shapes, stations, y_scale_ratio
 from .headline import pick
@@ -31,7 +32,6 @@ from .palette import (
 )
 
 MAP_HEIGHT = 680
-STATION_KINDS = ("fixed", "modular", "service_centre")
 ECDF_POINTS = 151
 
 # Metrics of the comparison's side-by-side bars and of its forest plot (metric, by).

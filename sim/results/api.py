@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from ..scenario.kinds import CALL_KINDS
 from .breakdowns import CALL_METRICS, call_statistics, utilisation_by_replication
 from .compare import Difference, differences_frame, paired_differences
 from .manifest import SCHEMA_VERSION
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     import duckdb
 
 SWEEP = "sweep.json"  # written by sim.pipeline.write_sweep_index
-KINDS = ("field", "walk_in", "desk")
+KINDS = CALL_KINDS
 EXPECTED = ("expected a run folder (summary.json, calls.parquet, staff.parquet, scenario.json), "
             "a sweep folder (sweep.json) or a folder of run folders")
 

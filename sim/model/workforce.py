@@ -1,0 +1,278 @@
+"""The workforce: who is on duty, who is busy with which job, and the jobs' timing.
+
+The only code that changes whether a member of staff is free (`Staff.busy`, `free_field`,
+`free_any`, `on_duty`) or where they are going. A job is known in full when it is taken (travel,
+service, paperwork), so one `Wake` marks the moment its member is free again; each job carries a
+token, and a wake-up whose token is old (the job was suspended by preemption) is ignored.
+When a member becomes idle, `on_idle(s, now)` (the engine) finds them their next work.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from ..scenario.kinds import ROLE_ASSISTANT, ROLE_INSPECTOR
+from .city import CityLayout
+from .clock import Clock, Wake
+from .demand import Calls
+from .records import CallRecords
+from .runlog import RunLog
+from .shifts import Occurrence
+from .staff import Staff
+from .travel import TravelModel
+
+
+class Workforce:
+    def __init__(self, layout: CityLayout, calls: Calls, clock: Clock, records: CallRecords, log: RunLog) -> None:
+        scenario = layout.scenario
+        self.staff = staff = Staff(layout, scenario.staffing.assistants_take_field)
+        self.travel = TravelModel(scenario.travel)
+        self.clock = clock
+        self.records = records
+        self.log = log
+        self.preemption = scenario.dispatch.preemption
+        self.return_home = scenario.dispatch.return_to_station
+        self.on_idle: Callable[[int, float], None] = lambda s, now: None
+
+        n = staff.n
+        self.token = [0] * n
+        self.job_call = [-1] * n
+        self.job_start = [0.0] * n
+        self.job_end_service = [0.0] * n
+        self.job_free = [0.0] * n
+        self.job_prio = np.zeros(n, dtype=np.int8)  # >0: preemptible field job of that priority
+        self._job_prio_v = memoryview(self.job_prio)
+        self.suspended: dict[int, tuple[int, float, float, bool]] = {}
+        self._teams: dict[int, list[tuple[int, float]]] = {}
+        self.desk_only = [staff.role[s] == ROLE_ASSISTANT and not staff.field_ok[s] for s in range(n)]
+        self.does_prevention = [staff.role[s] == ROLE_INSPECTOR and staff.field_ok[s] for s in range(n)]
+        self._prevention_team = [s for s in range(n) if self.does_prevention[s]]
+        self.prevention_now = False
+        self.on_duty_at = [0] * len(layout.stations)  # staff on duty per station, for walk-in overflow
+        self._overtime_from = [-1.0] * n  # when a member still at work after their shift went off roster
+
+        self._x = memoryview(calls.x_km)
+        self._y = memoryview(calls.y_km)
+        self._officers = memoryview(calls.officers)
+        self._priority = memoryview(calls.priority)
+        self._service = memoryview(calls.service_min)
+        self._paperwork = memoryview(calls.paperwork_min)
+        self._free = self._on_free  # bound once: scheduled once per job
+
+    # --- taking work ------------------------------------------------------------------------
+
+    def _claim(self, s: int) -> int:
+        """Mark `s` busy and return the token of the new job (older wake-ups become stale)."""
+        staff = self.staff
+        staff.busy[s] = True
+        staff.free_field_v[s] = False
+        staff.free_any_v[s] = False
+        token = self.token[s] + 1
+        self.token[s] = token
+        return token
+
+    def send(self, s: int, i: int, now: float) -> None:
+        """Send officer `s` to field call `i` from wherever `s` is now."""
+        staff = self.staff
+        token = self._claim(s)
+        x, y = self._x[i], self._y[i]
+        px, py = (staff.x1v[s], staff.y1v[s]) if staff.t1v[s] <= now else staff.position(s, now)
+        arrive = now + self.travel.minutes(math.hypot(px - x, py - y), now)
+        staff.move_from(s, now, px, py, x, y, arrive)
+        self.job_call[s] = i
+        self.job_start[s] = now
+        records = self.records
+        if records.officers_v[i] == 0:
+            records.dispatched_v[i] = now
+            records.station_v[i] = staff.home[s]
+        records.officers_v[i] += 1
+        need = self._officers[i]
+        if need == 1:
+            end = arrive + self._service[i]
+            free_at = end + self._paperwork[i]
+            records.arrived_v[i] = arrive
+            records.completed_v[i] = end
+            self.job_end_service[s] = end
+            self.job_free[s] = free_at
+            if self.preemption:
+                self._job_prio_v[s] = self._priority[i]
+            self.clock.at(free_at, self._free, (s, token))
+            return
+        self.job_end_service[s] = math.inf  # on scene, waiting for the rest of the team
+        team = self._teams.setdefault(i, [])
+        team.append((s, arrive))
+        if len(team) == need:
+            attend = max(a for _, a in team)
+            for member, _ in team:
+                self._start_work(member, i, attend)
+            del self._teams[i]
+
+    def _start_work(self, s: int, i: int, attend: float) -> None:
+        """Team member `s` starts on call `i` once the whole team is there, at `attend`."""
+        end = attend + self._service[i]
+        free_at = end + self._paperwork[i]
+        self.records.arrived_v[i] = attend
+        self.records.completed_v[i] = end
+        self.job_end_service[s] = end
+        self.job_free[s] = free_at
+        self.clock.at(free_at, self._free, (s, self.token[s]))
+
+    def serve(self, s: int, i: int, now: float) -> None:
+        """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
+        token = self._claim(s)
+        end = now + self._service[i]
+        free_at = end + self._paperwork[i]
+        self.job_call[s] = i
+        self.job_start[s] = now
+        self.job_end_service[s] = now  # desk work throughout: no field part
+        self.job_free[s] = free_at
+        records = self.records
+        records.dispatched_v[i] = now
+        records.arrived_v[i] = now
+        records.completed_v[i] = end
+        records.officers_v[i] = 1
+        self.clock.at(free_at, self._free, (s, token))
+
+    # --- becoming free ----------------------------------------------------------------------
+
+    def _on_free(self, event: Wake) -> None:
+        s, token = event.value
+        if token != self.token[s]:
+            return
+        now = self.clock.now
+        self.log.job(s, self.job_start[s], self.job_end_service[s], now)
+        self.job_call[s] = -1
+        if not self.desk_only[s]:
+            self._job_prio_v[s] = 0
+            if s in self.suspended:
+                self._resume(s, now)
+                return
+        self.staff.busy[s] = False
+        self.on_idle(s, now)
+
+    def on_prevention(self, s: int) -> bool:
+        """Whether idle member `s` is out on prevention work now (and so takes only priority-1 calls)."""
+        return self.prevention_now and self.does_prevention[s]
+
+    def stand_by(self, s: int, now: float, at_home: bool) -> bool:
+        """Idle, on-duty `s` found no work: free for field calls (and heading home if the scenario
+        says so). Returns whether `s` set off for the station."""
+        staff = self.staff
+        if not staff.field_ok[s]:
+            return False
+        staff.free_any_v[s] = True
+        staff.free_field_v[s] = not self.on_prevention(s)
+        if self.return_home and not at_home:
+            x, y = (staff.x1v[s], staff.y1v[s]) if staff.t1v[s] <= now else staff.position(s, now)
+            hx, hy = staff.home_x[s], staff.home_y[s]
+            staff.move_from(s, now, x, y, hx, hy, now + self.travel.minutes(math.hypot(x - hx, y - hy), now))
+            return True
+        return False
+
+    # --- preemption -------------------------------------------------------------------------
+
+    def preemptable(self, pool: np.ndarray, x: float, y: float, now: float) -> int:
+        """The member of `pool` nearest (x, y) on a preemptible lower-priority job (never one past
+        their shift), or -1."""
+        return self.staff.nearest(pool[self.job_prio[pool] > 1], x, y, now)
+
+    def suspend(self, s: int, now: float) -> None:
+        """Take `s` off its lower-priority job, keeping what is left of it to resume later."""
+        i = self.job_call[s]
+        records = self.records
+        reached = self.staff.t1v[s] <= now
+        end_service, free_at = self.job_end_service[s], self.job_free[s]
+        self.log.job(s, self.job_start[s], end_service, now)
+        if not reached:
+            left_service, left_paperwork = self._service[i], self._paperwork[i]
+            records.arrived_v[i] = math.nan
+            records.completed_v[i] = math.nan
+        elif now < end_service:
+            left_service, left_paperwork = end_service - now, self._paperwork[i]
+            records.completed_v[i] = math.nan
+        else:
+            left_service, left_paperwork = 0.0, free_at - now
+        records.preempted_v[i] = True
+        self.suspended[s] = (i, left_service, left_paperwork, reached)
+        self._job_prio_v[s] = 0
+        self.staff.busy[s] = False
+
+    def _resume(self, s: int, now: float) -> None:
+        i, left_service, left_paperwork, reached = self.suspended.pop(s)
+        staff = self.staff
+        self.token[s] += 1
+        self.job_call[s] = i
+        self.job_start[s] = now
+        if left_service > 0:
+            x, y = self._x[i], self._y[i]
+            px, py = staff.position(s, now)
+            arrive = now + self.travel.minutes(math.hypot(px - x, py - y), now)
+            staff.move(s, now, x, y, arrive)
+            if not reached:
+                self.records.arrived_v[i] = arrive
+            end = arrive + left_service
+            self.records.completed_v[i] = end
+        else:
+            end = now
+        self.job_end_service[s] = end
+        self.job_free[s] = end + left_paperwork
+        self._job_prio_v[s] = self._priority[i]
+        self.clock.at(end + left_paperwork, self._free, (s, self.token[s]))
+
+    # --- shifts, overtime and prevention ----------------------------------------------------
+
+    def start_shift(self, occurrence: Occurrence, now: float) -> None:
+        """Put the members of `occurrence` on duty; the idle ones start at their station."""
+        staff = self.staff
+        for s in occurrence.members:
+            staff.on_duty[s] = True
+            self.on_duty_at[staff.home[s]] += 1
+            self._end_overtime(s, now)
+            if not staff.busy[s]:
+                staff.place(s, staff.home_x[s], staff.home_y[s])
+
+    def end_shift(self, occurrence: Occurrence, now: float) -> None:
+        """Take the members of `occurrence` off duty; a busy one finishes the job in hand (overtime)."""
+        staff = self.staff
+        for s in occurrence.members:
+            staff.on_duty[s] = False
+            self.on_duty_at[staff.home[s]] -= 1
+            staff.free_field_v[s] = False
+            staff.free_any_v[s] = False
+            if staff.busy[s]:
+                self._overtime_from[s] = now
+                self._job_prio_v[s] = 0  # and not to be sent on another
+
+    def go_home(self, s: int, now: float) -> None:
+        """Idle `s` is off duty: close any overtime; they are back at the station for their next shift."""
+        self._end_overtime(s, now)
+        self.staff.place(s, self.staff.home_x[s], self.staff.home_y[s])
+
+    def _end_overtime(self, s: int, now: float) -> None:
+        start = self._overtime_from[s]
+        if start >= 0:
+            self.log.overtime(s, start, now)
+            self._overtime_from[s] = -1.0
+
+    def set_prevention(self, starting: bool, now: float) -> None:
+        """Prevention work starts (idle inspectors leave the field pool) or ends (they look for work)."""
+        self.prevention_now = starting
+        staff = self.staff
+        for s in self._prevention_team:
+            if not staff.on_duty[s] or staff.busy[s]:
+                continue
+            if starting:
+                staff.free_field_v[s] = False
+            else:
+                self.on_idle(s, now)
+
+    def close(self, end: float) -> None:
+        """At the horizon: log the jobs in hand and the overtime being worked."""
+        for s in range(self.staff.n):
+            if self.staff.busy[s] or s in self.suspended:
+                if self.job_call[s] >= 0:
+                    self.log.job(s, self.job_start[s], self.job_end_service[s], end)
+            self._end_overtime(s, end)

@@ -1,0 +1,85 @@
+"""The clock: SimPy's queue through its public API, with exact event times and SimPy's tie order."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.model.clock import Clock, delay_to
+
+
+def test_delay_to_lands_on_the_time_exactly_or_says_it_cannot():
+    rng = np.random.default_rng(1)
+    now = rng.uniform(0, 600_000, 20_000)
+    time = now + rng.exponential(500, 20_000)
+    misses = 0
+    for a, b in zip(now.tolist(), time.tolist()):
+        landed = a + delay_to(a, b)
+        if landed != b:
+            misses += 1
+            assert abs(landed - b) <= math.ulp(b)  # the tie case: one ulp off, never more
+    assert misses < 0.25 * len(now)
+
+
+def test_callbacks_run_in_time_order_and_same_time_in_scheduling_order():
+    clock = Clock()
+    seen = []
+    for time, name in ((5.0, "b"), (1.0, "a"), (5.0, "c"), (9.0, "d")):
+        clock.at(time, lambda event: seen.append((clock.now, event.value)), name)
+    clock.run(until=100.0, arrival_times=[], on_arrival=None)
+    assert seen == [(1.0, "a"), (5.0, "b"), (5.0, "c"), (9.0, "d")]
+
+
+def test_a_time_in_the_past_runs_now_and_events_at_the_horizon_do_not_run():
+    clock = Clock()
+    seen = []
+
+    def first(event):
+        clock.at(2.0, lambda e: seen.append(("late", clock.now)))
+
+    clock.at(7.0, first)
+    clock.at(10.0, lambda e: seen.append(("horizon", clock.now)))
+    clock.run(until=10.0, arrival_times=[], on_arrival=None)
+    assert seen == [("late", 7.0)]
+    assert clock.now == 10.0
+
+
+def test_an_event_whose_time_no_delay_reaches_still_sees_its_exact_time():
+    base, exact = 15.768381142649769, 50.58668796442287  # base + d rounds past `exact` for every d
+    assert base + delay_to(base, exact) != exact
+    clock = Clock()
+    seen = []
+    clock.at(base, lambda e: clock.at(exact, lambda e2: seen.append(clock.now)))
+    clock.run(until=100.0, arrival_times=[], on_arrival=None)
+    assert seen == [exact]
+
+
+def _trace(inline: bool) -> list:
+    """Arrivals at 1, 2, 2, 4; each schedules events at its own time and at the next arrival's."""
+    clock = Clock()
+    trace = []
+    times = [1.0, 2.0, 2.0, 4.0]
+
+    def arrival(i, now):
+        trace.append(("arrival", i, now))
+        clock.at(now, lambda e: trace.append(("same time", e.value, clock.now)), i)
+        if i + 1 < len(times):
+            clock.at(times[i + 1], lambda e: trace.append(("next arrival's time", e.value, clock.now)), i)
+
+    clock.at(2.0, lambda e: trace.append(("scheduled first", None, clock.now)))
+    clock.run(until=10.0, arrival_times=times, on_arrival=arrival, inline=inline)
+    return trace
+
+
+def test_arrivals_handled_inline_keep_the_order_of_one_event_per_arrival():
+    """An arrival counts as scheduled when the previous one was handled: events scheduled before
+    that for its time go first, those scheduled later go after it."""
+    inline = _trace(True)
+    assert inline == _trace(False)
+    assert [entry[:2] for entry in inline] == [
+        ("arrival", 0), ("same time", 0),
+        ("scheduled first", None), ("arrival", 1), ("next arrival's time", 0), ("arrival", 2),
+        ("same time", 1), ("next arrival's time", 1), ("same time", 2),
+        ("arrival", 3), ("next arrival's time", 2), ("same time", 3),
+    ]
