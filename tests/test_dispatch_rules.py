@@ -185,3 +185,32 @@ def test_max_wait_is_for_field_calls_only():
         city([station("A", 0.0)], call_types={
             "w": {"kind": "walk_in", "priority": 3, "yearly_volume": 1, "max_wait_min": 5,
                   "service": {"dist": "fixed", "value_min": 1}}})
+
+
+def test_every_call_is_counted_once_with_referred_and_cancelled_among_the_outcomes():
+    from sim.model import simulate
+    from sim.results.statistics import Targets, replication_metrics
+    from tests.cities import field_type, one_station_city, walk_in_type
+
+    scenario = one_station_city(inspectors=2, assistants=1, days=3, warmup_days=0.5, seed=4, call_types={
+        "urgent": field_type(0.03, 10.0, priority=1, max_wait_min=0),
+        "routine": field_type(0.15, 10.0, max_wait_min=30, patience={"dist": "exponential", "mean_min": 20}),
+        "counter": walk_in_type(0.05, 15.0, {"dist": "exponential", "mean_min": 10}),
+    })
+    result = simulate(scenario)
+    calls = result.calls.to_pandas()
+    outcome = calls["outcome"].astype(str)
+    counts = outcome.value_counts()
+    assert {"completed", "abandoned", "referred", "cancelled"} <= set(counts.index)
+    assert counts.sum() == len(calls) and set(counts.index) <= set(OUTCOMES)
+    left = outcome.isin(["referred", "cancelled"])
+    assert calls.loc[left, "dispatched_min"].isna().all() and (calls.loc[left, "kind"] == "field").all()
+    assert (calls.loc[outcome == "referred", "wait_min"].round(9).isin([0.0, 30.0])).all()
+    assert (calls.loc[outcome == "cancelled", "wait_min"] < 30).all()
+    assert calls.loc[outcome == "completed", "dispatched_min"].notna().all()
+    summary = replication_metrics(calls, result.staff.to_pandas(),
+                                  Targets({p: 60.0 for p in range(1, 5)}, 30.0, 4320.0)).set_index("metric")
+    by_outcome = sum(summary.loc[f"calls_{name}", "value"] for name in OUTCOMES)
+    assert by_outcome == summary.loc["calls_total", "value"] == len(calls)
+    shares = summary[summary.by == "priority"].loc["referred_share"].set_index("group")["value"]
+    assert shares["1"] > 0 and shares["2"] == pytest.approx(np.mean(outcome[calls.priority == 2] == "referred"))
