@@ -29,9 +29,9 @@ from ...scenario.schema import Dispatch
 from ..city import CityLayout
 from ..clock import Clock
 from ..deadlines import CallDeadlines
-from ..staff import SMALL_GROUP
 from ..demand import Calls
 from ..runlog import RunLog
+from ..staff import SMALL_GROUP
 from ..workforce import Workforce
 
 Entry = tuple[int, float, int]  # (priority, created_min, call)
