@@ -17,7 +17,7 @@ from .model.capacity import offered_load
 from .model.pool_load import pool_loads
 from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, with_warmup, write_sweep_index
 from .report.comparison_report import write_comparison_report
-from .report.console import comparison_table, response_table, station_table, utilisation_table
+from .report.console import any_left, comparison_table, left_table, response_table, station_table, utilisation_table
 from .report.images import PngUnavailable, export_pngs
 from .report.load_check import pool_load_table, pool_warnings
 from .report.run_data import NotARunFolder
@@ -90,6 +90,8 @@ def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: C
             manifest = summary["manifest"]
             console.print(response_table(frame, f"{job.scenario.name}: response to field calls, "
                                                 f"{manifest['replications']} replications, seed {manifest['seed']}"))
+            if any_left(frame):
+                console.print(left_table(frame))
             console.print(station_table(frame))
             console.print(utilisation_table(frame))
             print_check(job.out, console)

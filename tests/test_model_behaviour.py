@@ -87,6 +87,7 @@ def hand_calls(layout, rows: list[dict]) -> Calls:
         service_min=column("service", 10.0),
         paperwork_min=column("paperwork", 0.0),
         patience_min=column("patience", math.inf),
+        max_wait_min=np.array([math.inf if t.max_wait_min is None else t.max_wait_min for t in types]),
     )
 
 

@@ -332,3 +332,21 @@ def test_export_pngs_writes_every_chart(folders):
     for path in paths:
         assert path.parent == folders[0] / "png"
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+
+
+def test_run_report_shows_calls_nobody_took_only_when_there_were_some(tmp_path):
+    from .cities import field_type
+
+    loss = one_station_city(inspectors=1, days=1, warmup_days=0.5, call_types={
+        "incident": field_type(per_min=0.1, mean_service_min=10.0, max_wait_min=0)})
+    plain = one_station_city(days=1, warmup_days=0.5)
+    for name, scenario in (("loss", loss), ("plain", plain)):
+        result = run_experiment([Job(scenario, tmp_path / name)], tmp_path / f".parts-{name}", replications=2,
+                                seed=1, workers=1, show_progress=False)
+        assert not result.failures
+    summary = load_run(tmp_path / "loss").summary
+    referred = summary[(summary.metric == "referred_share") & (summary.by == "all")].iloc[0]["mean"]
+    assert 0.3 < referred < 0.7  # Erlang B(1, 1) = 0.5
+    html = write_run_report(tmp_path / "loss").read_text()
+    assert "Calls nobody took" in html and labels.fmt("referred_share", referred) in html
+    assert "Calls nobody took" not in write_run_report(tmp_path / "plain").read_text()

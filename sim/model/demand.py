@@ -44,6 +44,7 @@ class Calls:
     paperwork_min: np.ndarray
     patience_min: np.ndarray  # inf where the caller never gives up
     log_row: np.ndarray | None = None  # replayed calls: row in the scenario's logged calls; else -1
+    max_wait_min: np.ndarray | None = None  # field: wait after which the call is referred (inf: never); None: none is
 
     def __len__(self) -> int:
         return len(self.created_min)
@@ -172,5 +173,6 @@ def _origin_attributes(layout: CityLayout, origin: np.ndarray) -> dict[str, np.n
         "precinct": precinct,
         "district": layout.precinct_district[precinct].astype(np.int32),
         "station": layout.origin_station.astype(np.int32),
+        "max_wait_min": np.array([np.inf if t.max_wait_min is None else t.max_wait_min for t in types]),
     }
     return {name: table[origin] for name, table in tables.items()}

@@ -12,7 +12,9 @@ import pyarrow as pa
 from .city import KINDS, STATION_KINDS, CityLayout
 from .demand import Calls
 
-OUTCOMES = ("completed", "abandoned", "open")
+# New outcomes go at the end: a run without them writes the first three labels only (`table`).
+OUTCOMES = ("completed", "abandoned", "open", "referred", "cancelled")
+PLAIN_OUTCOMES = 3
 
 CALLS_SCHEMA = pa.schema([
     ("scenario", pa.dictionary(pa.int8(), pa.string())),
@@ -57,6 +59,8 @@ class CallRecords:
         self.station = np.full(n, -1, dtype=np.int32)
         self.officers = np.zeros(n, dtype=np.int8)
         self.preempted = np.zeros(n, dtype=bool)
+        self.referred_at = np.full(n, np.nan)  # field calls passed on after max_wait_min
+        self.cancelled_at = np.full(n, np.nan)  # field calls whose caller's patience ran out
         self.dispatched_v = memoryview(self.dispatched)
         self.arrived_v = memoryview(self.arrived)
         self.completed_v = memoryview(self.completed)
@@ -64,6 +68,8 @@ class CallRecords:
         self.station_v = memoryview(self.station)
         self.officers_v = memoryview(self.officers)
         self.preempted_v = memoryview(self.preempted)
+        self.referred_v = memoryview(self.referred_at)
+        self.cancelled_v = memoryview(self.cancelled_at)
 
     def table(self, layout: CityLayout, calls: Calls, replication: int, warmup_min: float,
               horizon_min: float) -> pa.Table:
@@ -74,12 +80,18 @@ class CallRecords:
         arrived = self.arrived[keep]
         completed = self.completed[keep]
         abandoned_at = self.abandoned_at[keep]
+        referred_at = self.referred_at[keep]
+        cancelled_at = self.cancelled_at[keep]
         for column in (dispatched, arrived, completed):
             column[column > horizon_min] = np.nan
         abandoned = ~np.isnan(abandoned_at)
+        referred = ~np.isnan(referred_at)
+        cancelled = ~np.isnan(cancelled_at)
         done = ~np.isnan(completed)
-        outcome = np.where(done, 0, np.where(abandoned, 1, 2)).astype(np.int8)
-        wait = np.where(abandoned, abandoned_at - created, dispatched - created)
+        outcome = np.where(done, 0, np.where(abandoned, 1, np.where(referred, 3, np.where(cancelled, 4, 2))))
+        outcome = outcome.astype(np.int8)
+        left_at = np.fmin(abandoned_at, np.fmin(referred_at, cancelled_at))
+        wait = np.where(np.isnan(left_at), dispatched - created, left_at - created)
         response = arrived - created
         priority = calls.priority[keep]
         kind = calls.kind[keep]
@@ -118,7 +130,10 @@ class CallRecords:
             "within_target": within,
             "officers": pa.array(self.officers[keep]),
             "preempted": pa.array(self.preempted[keep]),
-            "outcome": labels(outcome, list(OUTCOMES), pa.int8()),
+            # Only the labels in use beyond the first three, so runs without the new outcomes keep
+            # byte-identical tables.
+            "outcome": labels(outcome, list(OUTCOMES[:max(PLAIN_OUTCOMES, int(outcome.max(initial=0)) + 1)]),
+                              pa.int8()),
             "lon": pa.array(lon.astype(np.float32)),
             "lat": pa.array(lat.astype(np.float32)),
             "log_call_id": _log_call_ids(layout, calls, keep),

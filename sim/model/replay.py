@@ -37,6 +37,7 @@ def replay_columns(layout: CityLayout, streams: Streams, warmup_min: float, tota
     if log.on_scene == "recorded":
         service = np.array([np.nan if calls.on_scene_min[r] is None else calls.on_scene_min[r] for r in rows], float)
     paperwork = np.zeros(n)
+    patience = np.full(n, np.inf)
     for t in np.unique(type_index):
         name, call_type = layout.type_names[t], types[t]
         of_type = type_index == t
@@ -44,11 +45,13 @@ def replay_columns(layout: CityLayout, streams: Streams, warmup_min: float, tota
         if missing.any():
             service[missing] = call_type.service.sample(streams.get(f"replay/service/{name}"), int(missing.sum()))
         paperwork[of_type] = call_type.paperwork.sample(streams.get(f"replay/paperwork/{name}"), int(of_type.sum()))
+        if call_type.patience is not None:
+            patience[of_type] = call_type.patience.sample(streams.get(f"replay/patience/{name}"), int(of_type.sum()))
     return {
         "created_min": created[rows],
         "origin": np.full(n, -1, dtype=np.int32),
         "x_km": x, "y_km": y,
-        "service_min": service, "paperwork_min": paperwork, "patience_min": np.full(n, np.inf),
+        "service_min": service, "paperwork_min": paperwork, "patience_min": patience,
         "log_row": rows.astype(np.int32),
         "call_type": type_index,
         "priority": np.array([types[t].priority for t in type_index], dtype=np.int8),
@@ -57,6 +60,8 @@ def replay_columns(layout: CityLayout, streams: Streams, warmup_min: float, tota
         "precinct": precinct,
         "district": layout.precinct_district[precinct].astype(np.int32),
         "station": np.full(n, -1, dtype=np.int32),
+        "max_wait_min": np.array([np.inf if types[t].max_wait_min is None else types[t].max_wait_min
+                                  for t in type_index], dtype=float),
     }
 
 

@@ -34,7 +34,8 @@ class Workforce:
         self.records = records
         self.log = log
         self.preemption = scenario.dispatch.preemption
-        self.return_home = scenario.dispatch.return_to_station
+        after_job = scenario.dispatch.after_job_rule
+        self.return_home = after_job == "return"
         self.on_idle: Callable[[int, float], None] = lambda s, now: None
 
         n = staff.n
@@ -60,7 +61,9 @@ class Workforce:
         self._priority = memoryview(calls.priority)
         self._service = memoryview(calls.service_min)
         self._paperwork = memoryview(calls.paperwork_min)
-        self._free = self._on_free  # bound once: scheduled once per job
+        # Bound once: scheduled once per job. With after_job = "respawn" a freed member is back at the
+        # station at once; chosen here so that the other rules pay nothing for it.
+        self._free = self._on_free_at_station if after_job == "respawn" else self._on_free
 
     # --- taking work ------------------------------------------------------------------------
 
@@ -152,6 +155,12 @@ class Workforce:
                 return
         self.staff.busy[s] = False
         self.on_idle(s, now)
+
+    def _on_free_at_station(self, event: Wake) -> None:
+        s, token = event.value
+        if token == self.token[s] and s not in self.suspended:
+            self.staff.place(s, self.staff.home_x[s], self.staff.home_y[s])
+        self._on_free(event)
 
     def on_prevention(self, s: int) -> bool:
         """Whether idle member `s` is out on prevention work now (and so takes only priority-1 calls)."""

@@ -7,6 +7,8 @@ import math
 import pandas as pd
 from rich.table import Table
 
+from .tables import any_left  # noqa: F401  (the CLI asks it before printing `left_table`)
+
 
 def _ci(row: pd.Series, scale: float = 1.0, digits: int = 1, unit: str = "") -> str:
     mean = row["mean"]
@@ -53,6 +55,19 @@ def station_table(summary: pd.DataFrame) -> Table:
         table.add_row(group.replace("_", " "), _cell(summary, "walk_in_wait_mean_min", "station_kind", group),
                       _cell(summary, "walk_in_wait_p90_min", "station_kind", group),
                       _cell(summary, "abandonment_share", "station_kind", group, scale=100, digits=0, unit="%"))
+    return table
+
+
+def left_table(summary: pd.DataFrame) -> Table:
+    """Field calls nobody took, by priority: referred (waited max_wait_min) and cancelled by the caller."""
+    table = Table(title="Field calls nobody took", title_justify="left")
+    for column in ("field calls", "referred", "cancelled"):
+        table.add_column(column, justify="left" if column == "field calls" else "right")
+    groups = [("all", "all", "all")]
+    groups += [("priority", g, f"priority {g}") for g in sorted(summary[summary.by == "priority"].group.unique())]
+    for by, group, label in groups:
+        table.add_row(label, *(_cell(summary, f"{name}_share", by, group, scale=100, digits=1, unit="%")
+                               for name in ("referred", "cancelled")))
     return table
 
 

@@ -13,6 +13,8 @@ METRIC_NAMES = {
     "walk_in_wait_p90_min": "90th-percentile walk-in wait",
     "walk_in_within_target_share": "share of walk-ins seen within the wait target",
     "abandonment_share": "share of walk-ins who gave up waiting",
+    "referred_share": "share of field calls referred (nobody free within max_wait_min)",
+    "cancelled_share": "share of field calls cancelled by the caller before an officer was sent",
     "desk_wait_mean_min": "mean wait of desk work",
     "utilisation_busy": "busy share of on-duty time",
     "utilisation_field": "share of on-duty time in the field",
@@ -21,6 +23,8 @@ METRIC_NAMES = {
     "utilisation_idle": "idle share of on-duty time",
     "calls_completed": "calls completed",
     "calls_abandoned": "calls abandoned",
+    "calls_referred": "field calls referred elsewhere",
+    "calls_cancelled": "field calls cancelled by the caller",
     "calls_open": "calls still open at the end",
     "calls_total": "calls",
 }

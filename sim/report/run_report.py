@@ -11,7 +11,7 @@ from . import charts
 from .headline import Headline, headline_numbers
 from .html import beside, figure_html, section, write_page
 from .run_data import RunData, load_run
-from .tables import district_table_html
+from .tables import any_left, district_table_html, left_table_html
 
 REPORT = "report.html"
 
@@ -34,6 +34,11 @@ SECTIONS = (
      ("Average wait of walk-in visitors and the share who gave up waiting, by type of station, "
       "with 95% confidence intervals.")),
 )
+
+LEFT_INTRO = ("Share of field calls, by priority, that no officer took: referred elsewhere (resolved by phone or "
+              "passed to another service) after waiting as long as the scenario allows, or cancelled by a "
+              "caller who no longer needed the police. Brackets: 95% confidence interval. These calls count "
+              "as late in the share within target once their target time has passed.")
 
 HOW_TO_READ = """
 <ul>
@@ -107,6 +112,8 @@ def run_report_html(data: RunData) -> tuple[str, str]:
         if key == "map":
             content = beside(content, district_table_html(data.summary))
         body += section(title, escape(intro), content, anchor=key)
+        if key == "within_target" and any_left(data.summary):
+            body += section("Calls nobody took", escape(LEFT_INTRO), left_table_html(data.summary), anchor="left")
     body += section("How to read this", "", f'<div class="howto">{HOW_TO_READ}</div>', anchor="how-to-read")
     body += section("Where these numbers come from",
                     "Rerunning the same scenario file (same hash) with the same seed and version "

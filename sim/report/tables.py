@@ -35,6 +35,26 @@ def district_table_html(summary: pd.DataFrame) -> str:
             "small print: 95% confidence interval.</p>")
 
 
+def any_left(summary: pd.DataFrame) -> bool:
+    """Whether some field call was referred or cancelled (else a table of zeros is noise)."""
+    for metric in ("calls_referred", "calls_cancelled"):
+        row = pick(summary, metric, "all", "all")
+        if row is not None and labels.finite(row["mean"]) and row["mean"] > 0:
+            return True
+    return False
+
+
+def left_table_html(summary: pd.DataFrame) -> str:
+    """By priority: the share of field calls referred and the share cancelled, with 95% intervals."""
+    groups = [("all", "all", "all priorities")]
+    groups += [("priority", g, f"priority {g}")
+               for g in sorted(summary[(summary.metric == "referred_share") & (summary.by == "priority")].group)]
+    head = "<tr><th>field calls</th><th>referred</th><th>cancelled by the caller</th></tr>"
+    body = "".join(f"<tr><th>{escape(label)}</th>" + _cell(summary, "referred_share", by, group)
+                   + _cell(summary, "cancelled_share", by, group) + "</tr>" for by, group, label in groups)
+    return f'<table class="districts">{head}{body}</table>'
+
+
 def change_table_html(differences: Sequence[Difference], names: Sequence[str],
                       metric: str = "response_p90_min") -> str:
     """Per district: the metric in both scenarios and the paired change with its 95% CI; largest rise first."""

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from ..scenario.kinds import CALL_KINDS
-from .breakdowns import CALL_METRICS, call_statistics, utilisation_by_replication
+from .breakdowns import CALL_METRICS, call_statistics, outcome_shares_by_replication, utilisation_by_replication
 from .compare import Difference, differences_frame, paired_differences
 from .manifest import SCHEMA_VERSION
 from .quantiles import as_quantiles, per_replication_quantiles, summarise_replications
@@ -364,6 +364,25 @@ class Results:
         """`breakdown` by `by` and district (of the call's location)."""
         return self.breakdown(metric, [*by, "district"], q, kind, interval, level, n_boot, seed, filter,
                               per_replication)
+
+    def outcomes(self, by: Sequence[str] = ("scenario", "priority"), kind: str | None = "field",
+                 interval: str = "replication", level: float = 0.95, n_boot: int = 2000, seed: int = 0,
+                 filter: Filter = None, per_replication: bool = False) -> pd.DataFrame:
+        """Share of calls completed, abandoned, referred, cancelled or still open, by any calls columns.
+
+        Returns by..., outcome, mean, low, high, n; with per_replication=True by..., replication,
+        outcome, value. `kind=None` takes calls of every kind.
+        """
+        if kind is not None and kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS} or None, got {kind!r}")
+        keys = _keys(by, self.calls, "calls")
+        where = _and(None if kind is None else ds.field("kind") == kind, as_expression(filter))
+        columns = list(dict.fromkeys([*keys, "replication", "outcome"]))
+        frame = _plain(self.calls.to_table(columns=columns, filter=where).to_pandas())
+        tidy = outcome_shares_by_replication(frame, keys)
+        if per_replication:
+            return _plain(tidy)
+        return _plain(summarise_replications(tidy, [*keys, "outcome"], interval, level, n_boot, seed))
 
     def utilisation(self, by: Sequence[str] = ("scenario", "district", "role"), hour: bool = False,
                     interval: str = "replication", level: float = 0.95, n_boot: int = 2000, seed: int = 0,

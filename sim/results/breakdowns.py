@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..model.records import OUTCOMES
 from .quantiles import quantile_label
 from .statistics import ACTIVITIES
 
@@ -43,6 +44,19 @@ def utilisation_by_replication(staff: pd.DataFrame, keys: Sequence[str]) -> pd.D
     shares = pd.DataFrame({a: sums[f"{a}_min"] / on_duty for a in ACTIVITIES})
     shares["busy"] = (sums["field_min"] + sums["desk_min"]) / on_duty
     return _long(shares, keys, "activity")
+
+
+def outcome_shares_by_replication(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Share of calls with each outcome per group and replication: keys, replication, outcome, value.
+
+    Every outcome gets a row, zero where none occurred, so a mean over replications counts the
+    replications without any as zeros rather than leaving them out.
+    """
+    outcome = frame["outcome"].astype(str)
+    counts = pd.crosstab([frame[k] for k in [*keys, "replication"]], outcome)
+    shares = counts.div(counts.sum(axis=1), axis=0).reindex(columns=list(OUTCOMES), fill_value=0.0)
+    shares.columns.name = None
+    return _long(shares, keys, "outcome")
 
 
 def _long(wide: pd.DataFrame, keys: Sequence[str], name: str) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..model.records import OUTCOMES
 from .intervals import mean_ci
 
 ACTIVITIES = ("field", "desk", "prevention", "idle")
@@ -71,6 +72,12 @@ def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targe
         share = grouped["on_time"].sum() / grouped["judged"].sum().replace(0, np.nan)
         rows += _rows("within_target_share", by, share if key else share.rename(index={0: "all"}))
 
+    field_outcome = outcome[kind == "field"]
+    for name in ("referred", "cancelled"):
+        left = pd.DataFrame({"left": field_outcome == name, "priority": field["priority"]})
+        rows += _rows(f"{name}_share", "all", {"all": left["left"].mean() if len(left) else np.nan})
+        rows += _rows(f"{name}_share", "priority", left.groupby("priority")["left"].mean())
+
     walk_in = calls[kind == "walk_in"].assign(outcome=outcome[kind == "walk_in"])
     served = walk_in[walk_in["dispatched_min"].notna()]
     decided = walk_in[(walk_in["outcome"] == "abandoned") | walk_in["dispatched_min"].notna()]
@@ -88,7 +95,7 @@ def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targe
     desk = calls[(kind == "desk") & calls["dispatched_min"].notna()]
     rows += _rows("desk_wait_mean_min", "all", {"all": desk["wait_min"].mean() if len(desk) else np.nan})
 
-    for name in ("completed", "abandoned", "open"):
+    for name in OUTCOMES:
         rows.append(("calls_" + name, "all", "all", float((outcome == name).sum())))
     rows.append(("calls_total", "all", "all", float(len(calls))))
 

@@ -42,7 +42,8 @@ def _waiting_at_midnight(calls: pd.DataFrame, days: int) -> np.ndarray:
     """Field calls created but neither dispatched nor abandoned at the end of each day: the backlog."""
     field = calls[calls["kind"] == "field"]
     created = field["created_min"].to_numpy()
-    abandoned = np.where(field["outcome"] == "abandoned", created + field["wait_min"].to_numpy(), np.inf)
+    left_queue = field["outcome"].isin(("abandoned", "referred", "cancelled")).to_numpy()
+    abandoned = np.where(left_queue, created + field["wait_min"].to_numpy(), np.inf)
     left = np.fmin(field["dispatched_min"].to_numpy(), abandoned)  # NaN (still waiting) -> abandoned/inf
     midnights = (np.arange(days) + 1) * MINUTES_PER_DAY
     return np.array([np.sum((created <= t) & ~(left <= t)) for t in midnights], dtype=float)

@@ -70,6 +70,9 @@ def _check_references(scenario: Scenario, fail) -> None:
         for neighbour in district.neighbours:
             if neighbour not in districts:
                 fail(("city", "districts", index, "neighbours"), _unknown("district", neighbour, districts))
+    for name in scenario.dispatch.reserve_by_district:
+        if name not in districts:
+            fail(("dispatch", "reserve_by_district", name), _unknown("district", name, districts))
     for index, precinct in enumerate(city.precincts):
         if precinct.district not in districts:
             fail(("city", "precincts", index, "district"), _unknown("district", precinct.district, districts))

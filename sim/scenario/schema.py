@@ -244,7 +244,11 @@ class CallType(Model):
     paperwork: Distribution = ZERO
     officers: Annotated[int, Field(ge=1, le=4)] = 1
     patience: Distribution | None = Field(
-        default=None, description="walk-in only: how long a citizen waits before leaving"
+        default=None,
+        description="walk-in: how long a citizen waits before leaving; field: before the caller cancels",
+    )
+    max_wait_min: NonNegativeFloat | None = Field(
+        default=None, description="field only: a call waiting this long for an officer is referred elsewhere"
     )
 
     _split = field_validator("hotspots", mode="before")(_split_names)
@@ -257,8 +261,10 @@ class CallType(Model):
             )
         if self.service.mean <= 0:
             raise ValueError("service: expected a distribution with a positive mean")
-        if self.patience is not None and self.kind != "walk_in":
-            raise ValueError(f"patience: only walk_in calls give up, this one is {self.kind}")
+        if self.patience is not None and self.kind == "desk":
+            raise ValueError("patience: only walk_in and field calls give up, this one is desk")
+        if self.max_wait_min is not None and self.kind != "field":
+            raise ValueError(f"max_wait_min: only field calls are referred, this one is {self.kind}")
         if self.officers > 1 and self.kind != "field":
             raise ValueError(f"officers: only field calls take more than one, this one is {self.kind}")
         if not self.station_kinds:
@@ -291,8 +297,11 @@ class Travel(Model):
     congestion_by_hour: list[PositiveFloat] = Field(default=[1.0] * 24, min_length=24, max_length=24)
 
 
+AfterJob = Literal["return", "stay", "respawn"]
+
+
 class Dispatch(Model):
-    policy: Literal["closest-available", "precinct-first"] = "precinct-first"
+    policy: Literal["closest-available", "precinct-first", "target-aware"] = "precinct-first"
     backup_wait_min: NonNegativeFloat = Field(
         default=30.0, description="precinct-first: wait before the district's inspectors may help"
     )
@@ -304,7 +313,17 @@ class Dispatch(Model):
         description="precinct-first: wait before the district and its neighbours may take a priority-1 call",
     )
     preemption: bool = False
-    return_to_station: bool = True
+    after_job: AfterJob | None = Field(
+        default=None,
+        description="a freed officer with no work: drives back to the station, stays put, or is at the station at once",
+    )
+    return_to_station: bool = Field(default=True, description="deprecated: after_job = return (true) or stay (false)")
+    reserve_for_priority_1: NonNegativeInt = Field(
+        default=0, description="a call of priority 2 or lower waits while this many or fewer officers of its pool are free"
+    )
+    reserve_by_district: dict[str, NonNegativeInt] = Field(
+        default={}, description="reserve_for_priority_1 for calls of the named districts"
+    )
     field_station_kinds: list[StationKind] = Field(
         default=["fixed", "modular", "service_centre"],
         description="inspectors posted at these kinds of station go out to field calls; others stay at the desk",
@@ -317,7 +336,23 @@ class Dispatch(Model):
                 f"neighbour_wait_min: expected at least backup_wait_min ({self.backup_wait_min:g}),"
                 f" got {self.neighbour_wait_min:g}"
             )
+        if self.after_job is not None and "return_to_station" in self.model_fields_set \
+                and self.return_to_station != (self.after_job == "return"):
+            raise ValueError(
+                f"return_to_station: expected it left out beside after_job = {self.after_job!r} (it is the old name)"
+            )
         return self
+
+    @property
+    def after_job_rule(self) -> str:
+        """What a freed officer with no work does; `return_to_station` is the older way to say it."""
+        if self.after_job is not None:
+            return self.after_job
+        return "return" if self.return_to_station else "stay"
+
+    def reserve_for(self, district: str) -> int:
+        """Officers held back for priority-1 calls in the pool of a call from `district`."""
+        return self.reserve_by_district.get(district, self.reserve_for_priority_1)
 
 
 DEFAULT_RESPONSE_TARGETS_MIN = {"1": 30.0, "2": 120.0, "3": 1440.0, "4": 4320.0}

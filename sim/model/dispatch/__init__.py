@@ -15,10 +15,12 @@ from ..workforce import Workforce
 from .base import DispatchPolicy, Entry, FieldDispatch
 from .closest_available import ClosestAvailable
 from .precinct_first import PrecinctFirst
+from .target_aware import TargetAware
 
 POLICIES: dict[str, type[FieldDispatch]] = {
     "closest-available": ClosestAvailable,
     "precinct-first": PrecinctFirst,
+    "target-aware": TargetAware,
 }
 
 

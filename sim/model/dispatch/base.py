@@ -9,6 +9,12 @@ it two things: handle a new call (`on_call`), and give an idle officer the call 
 Waiting calls sit in heaps ordered by (priority, creation time); a heap entry whose call has
 been fully staffed meanwhile is dropped when it reaches the top, which is cheaper than removing
 it from every heap it sits in.
+
+Two rules apply to every policy here. Priority cut-offs (`reserve_for_priority_1`): a call of
+priority 2 or lower takes an officer only while more than K officers of its pool are free
+(Sacks, Larson and Schaack 1993). Calls nobody can take (`max_wait_min`, field `patience`): a
+call still waiting for its first officer at its deadline leaves, referred or cancelled
+(`CallDeadlines`). Both cost nothing where a scenario does not use them.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from ...scenario.kinds import URGENT_PRIORITY
 from ...scenario.schema import Dispatch
 from ..city import CityLayout
 from ..clock import Clock
+from ..deadlines import CallDeadlines
 from ..demand import Calls
 from ..runlog import RunLog
+from ..staff import SMALL_GROUP
 from ..workforce import Workforce
 
 Entry = tuple[int, float, int]  # (priority, created_min, call)
@@ -89,6 +97,25 @@ class FieldDispatch:
         self.district = memoryview(calls.district)
         self.x = memoryview(calls.x_km)
         self.y = memoryview(calls.y_km)
+        self._init_reserve(config, layout)
+        self.deadlines = CallDeadlines.for_calls(calls, clock, workforce.records, self._leave)
+
+    def _init_reserve(self, config: Dispatch, layout: CityLayout) -> None:
+        """Per district: officers held back for priority 1 (K) and the pool they are counted in."""
+        self.reserve = [config.reserve_for(name) for name in layout.district_names]
+        self.reserving = any(self.reserve)
+        if not self.reserving:
+            return
+        staff = self.staff
+        field = [s for s in range(staff.n) if staff.field_ok[s]]
+        self.pool_of: list[Tier] = []
+        self.in_pool: list[list[bool]] = []
+        for d in range(len(layout.district_names)):
+            districts = self.pool_districts(d)
+            members = [s for s in field if districts is None or staff.district[s] in districts]
+            self.pool_of.append(Tier(members))
+            chosen = set(members)
+            self.in_pool.append([s in chosen for s in range(staff.n)])
 
     # --- what a policy provides -------------------------------------------------------------
 
@@ -111,6 +138,31 @@ class FieldDispatch:
     def after_enqueue(self, i: int, level: int, urgent: bool) -> None:
         """Call `i` started waiting at tier `level`."""
 
+    def pool_districts(self, district: int) -> set[int] | None:
+        """The districts whose officers can take a call of `district` (None: the whole city); the
+        pool in which officers held in reserve for priority 1 are counted."""
+        return None
+
+    # --- priority cut-offs ------------------------------------------------------------------
+
+    def free_in_pool(self, district: int) -> int:
+        tier = self.pool_of[district]
+        if len(tier.list) <= SMALL_GROUP:
+            free = self.staff.free_field_v
+            return sum(1 for s in tier.list if free[s])
+        return int(np.count_nonzero(self.staff.free_field[tier.array]))
+
+    def held(self, district: int) -> bool:
+        """Whether a call of priority 2 or lower from `district` must wait: K or fewer of its pool free."""
+        return self.free_in_pool(district) <= self.reserve[district]
+
+    def held_from(self, s: int, district: int) -> bool:
+        """`held`, for idle officer `s` who is not yet counted free."""
+        free = self.free_in_pool(district)
+        if self.in_pool[district][s] and not self.staff.free_field_v[s]:
+            free += 1
+        return free <= self.reserve[district]
+
     # --- the shared flow --------------------------------------------------------------------
 
     def on_call(self, i: int, now: float) -> None:
@@ -121,8 +173,11 @@ class FieldDispatch:
         urgent = priority == URGENT_PRIORITY
         level = self.start_level[urgent]
         send = self.workforce.send
+        hold = self.reserving and not urgent
         assigned = 0
         while assigned < need:
+            if hold and self.held(district):
+                break
             s = self.officer_for(precinct, district, level, x, y, now, urgent)
             if s < 0:
                 break
@@ -137,19 +192,24 @@ class FieldDispatch:
                 self.workforce.suspend(s, now)
                 send(s, i, now)
                 return
+        if assigned == 0 and self.deadlines is not None and self.deadlines.leaves_at_once(i, now):
+            return
         self.monitor.change(now, len(self.waiting))
         self.waiting[i] = need - assigned
         entry = (priority, self.created[i], i)
         for tier in range(level + 1):
             self.enqueue(entry, precinct, district, tier)
         self.after_enqueue(i, level, urgent)
+        if assigned == 0 and self.deadlines is not None:
+            self.deadlines.watch(i)
 
     def call_for(self, s: int, on_prevention: bool) -> Entry | None:
         if not self.waiting:
             return None
         entry = self.best_call_for(s)
-        if entry is not None and on_prevention and entry[0] > URGENT_PRIORITY:
-            return None
+        if entry is not None and entry[0] > URGENT_PRIORITY:
+            if on_prevention or (self.reserving and self.held_from(s, self.district[entry[2]])):
+                return None
         return entry
 
     def assign(self, s: int, i: int, now: float) -> None:
@@ -161,6 +221,15 @@ class FieldDispatch:
             del self.waiting[i]
             self.remove(i, self.precinct[i], self.district[i])
         self.workforce.send(s, i, now)
+
+    def _leave(self, i: int, now: float) -> bool:
+        """Waiting call `i` reached its deadline: it leaves if no officer has been sent yet."""
+        if self.waiting.get(i) != self.officers[i]:
+            return False
+        self.monitor.change(now, len(self.waiting))
+        del self.waiting[i]
+        self.remove(i, self.precinct[i], self.district[i])
+        return True
 
     def close(self, end: float) -> None:
         self.monitor.change(end, len(self.waiting))

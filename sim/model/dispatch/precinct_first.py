@@ -118,6 +118,9 @@ class PrecinctFirst(FieldDispatch):
                     best = other
         return best
 
+    def pool_districts(self, district: int) -> set[int] | None:
+        return {district, *self.layout.district_neighbours[district]}
+
     def preemption_pool(self, precinct: int, district: int, level: int) -> np.ndarray:
         """Preemption reaches no further than dispatch does: the precinct, or once the call is open
         to backup, the district (not its neighbours)."""
@@ -162,8 +165,11 @@ class PrecinctFirst(FieldDispatch):
         precinct, district = self.precinct[i], self.district[i]
         x, y = self.x[i], self.y[i]
         urgent = self.priority[i] == URGENT_PRIORITY
+        hold = self.reserving and not urgent
         for tier in range(self.level_of[i] + 1, level + 1):
             while i in self.waiting:
+                if hold and self.held(district):
+                    break
                 s = self.officer_at_level(precinct, district, tier, x, y, now, urgent)
                 if s < 0:
                     break
