@@ -139,7 +139,9 @@ def _bounds(metadata: list[Any]) -> str:
 
 def _number(value: float) -> str:
     """A bound as a planner reads it: 24, 0.5, 100,000,000."""
-    return f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 10_000 else f"{value:g}"
+    if float(value).is_integer() and abs(value) >= 10_000:
+        return f"{int(value):,}"
+    return f"{value:g}"
 
 
 def _length(metadata: list[Any]) -> str:

@@ -377,7 +377,7 @@ class RunSettings(Model):
         default=28.0, description="observed days after warm-up")
     warmup_days: Annotated[float, Field(ge=0, le=MAX_WARMUP_DAYS)] = 7.0
     replications: Annotated[int, Field(ge=1, le=10_000)] = 5
-    seed: Annotated[int, Field(ge=0)] = 20230701
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 20230701
 
 
 class Scenario(Model):
