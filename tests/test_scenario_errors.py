@@ -188,6 +188,42 @@ CASES = [
            GEOJSON, "city.boundaries.features[2].geometry", "expected a Polygon or MultiPolygon"),
     Broken("geojson-ring-too-short", GEOJSON, NORTH_RING, "[[[10.0, 50.1], [10.2, 50.1]]]",
            GEOJSON, "city.boundaries.features[2].geometry", "expected a valid polygon"),
+    # --- booleans are not numbers (issue 12) --------------------------------------------------
+    Broken("bool-for-station-inspectors", TOML, "[staffing]\n",
+           '[[city.add_stations]]\nname = "Kiosk"\nkind = "modular"\nprecinct = "W2"\n'
+           "lon = 10.06\nlat = 50.06\ninspectors = true\n\n[staffing]\n",
+           TOML, "city.add_stations[0].inspectors", "expected an integer 0-100,000, got true"),
+    Broken("bool-for-yearly-volume", TOML, "yearly_volume = 6000", "yearly_volume = true",
+           TOML, "demand.theft.yearly_volume", "expected a number > 0 and <= 100,000,000, got true"),
+    Broken("bool-for-profile-weight", TOML, WORKWEEK, "workweek = [1.0, 1.0, false, 1.0, 1.2, 1.4, 0.8]",
+           TOML, "profiles.workweek[2]", "expected a number 0-1,000,000, got false"),
+    Broken("bool-for-paperwork-minutes", TOML, "value_min = 15.0", "value_min = true",
+           TOML, "demand.domestic.paperwork.value_min", "expected a number 0-525,600, got true"),
+    Broken("bool-for-csv-number", STATIONS, "N1,10.10,50.125,6", "N1,10.10,50.125,true",
+           STATIONS, "city.stations[4].inspectors (line 6)", 'expected an integer 0-100,000, got "true"'),
+    Broken("bool-in-geojson-table", TOML, '"city/hotspots.csv"', '"city/hotspots.geojson"',
+           "city/hotspots.geojson", "city.hotspots[0].weight", "expected a number > 0 and <= 1,000,000, got true",
+           extra_files={"city/hotspots.geojson": '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                        '"properties": {"name": "Market", "precinct": "W1", "lon": 10.035, "lat": 50.035, '
+                        '"weight": true}, "geometry": null}]}'}),
+    # --- names that would break file names, tables and reports (issue 12) ---------------------
+    Broken("nul-in-csv-name", HOTSPOTS, "Bridge,E1", "Bri\x00dge,E1",
+           HOTSPOTS, "city.hotspots[1].name (line 3)", "expected a name without control characters"),
+    Broken("newline-in-name", TOML, 'name = "night"', 'name = "ni\\nght"',
+           TOML, "staffing.roster[1].name", "expected a name without control characters"),
+    Broken("newline-in-call-type-name", TOML, "[demand.records]", '[demand."rec\\nords"]',
+           TOML, 'demand."rec\\nords"', "expected a name without control characters"),
+    # --- nonsense that used to be accepted, values a run cannot honour (issue 12) ------------
+    Broken("days-per-week-above-weekdays", TOML, "share = 1.0\n", "share = 1.0\nweekdays = [0, 1]\ndays_per_week = 5\n",
+           TOML, "staffing.roster[1].days_per_week", "expected at most the 2 weekdays the shift runs, got 5"),
+    Broken("warmup-days-1e9", TOML, "warmup_days = 2", "warmup_days = 1e9",
+           TOML, "run.warmup_days", "expected a number 0-365, got 1000000000.0"),
+    Broken("horizon-days-1e9", TOML, "horizon_days = 14", "horizon_days = 1e9",
+           TOML, "run.horizon_days", "expected a number > 0 and <= 3660"),
+    Broken("yearly-volume-1e30", TOML, "yearly_volume = 6000", "yearly_volume = 1e30",
+           TOML, "demand.theft.yearly_volume", "expected a number > 0 and <= 100,000,000, got 1e+30"),
+    Broken("gamma-sd-tiny", TOML, "sd_min = 15.0", "sd_min = 1e-300",
+           TOML, "demand.theft.service.sd_min", "expected a number from mean_min/1000 to mean_min*1000"),
     # --- files: syntax, references and extends -----------------------------------------------
     Broken("invalid-toml", TOML, "slowdown = 1.5", "slowdown = = 1.5",
            TOML, None, "not valid TOML: Invalid value (at line"),

@@ -8,6 +8,7 @@ and bounds.
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from pathlib import Path
@@ -21,7 +22,8 @@ from .strict import GivenBoolean
 
 Loc = tuple[str | int, ...]
 MAX_PATH_SHOWN = 200  # a longer path is shown by its two ends, to keep the message on one line
-DICT_KEY_TAG = "[key]"  # pydantic's marker for "the key of this dict entry was wrong"
+DICT_KEY_TAG = "[key]"
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # pydantic's marker for "the key of this dict entry was wrong"
 
 
 class ScenarioError(Exception):
@@ -55,7 +57,8 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            part = part if BARE_KEY.fullmatch(part) else json.dumps(part)  # as TOML quotes it: demand."a b"
+            text += f".{part}" if text else part
     return text
 
 
@@ -296,7 +299,7 @@ def message_for(model: type[BaseModel], error: dict[str, Any]) -> tuple[Loc, str
     ctx = error.get("ctx", {})
     if kind == "extra_forbidden":
         return loc, "unknown key, expected one of: " + ", ".join(_fields_of(model, raw_loc[:-1]))
-    if raw_loc and raw_loc[-1] == DICT_KEY_TAG:
+    if raw_loc and raw_loc[-1] == DICT_KEY_TAG and kind not in ("value_error", "assertion_error"):
         _, table, _ = resolve(model, raw_loc[:-2])
         key_type = get_args(_unwrap(table)[0])[0] if get_args(_unwrap(table)[0]) else str
         return loc, f"unknown key, expected a key that is {describe_type(key_type)}, got {show_value(value)}"

@@ -49,6 +49,11 @@ def _of_kind(annotation: Any, kind: type) -> Any | None:
     return next((m for m in _members(annotation) if get_origin(m) is kind), None)
 
 
+def _has_suspects(values: Any) -> bool:
+    """Whether any value is a boolean or a container (where one may hide): most rows hold none."""
+    return any(isinstance(v, (bool, list, dict)) for v in values)
+
+
 def mark_booleans(annotation: Any, value: Any) -> Any:
     """`value` with every boolean the annotation does not allow replaced by a `GivenBoolean`.
 
@@ -56,6 +61,8 @@ def mark_booleans(annotation: Any, value: Any) -> Any:
     """
     if isinstance(value, bool):
         return value if _takes_bool(annotation) else GivenBoolean(value)
+    if isinstance(value, (list, dict)) and not _has_suspects(value.values() if isinstance(value, dict) else value):
+        return value
     if isinstance(value, list) and (listed := _of_kind(annotation, list)) is not None:
         (item,) = get_args(listed) or (Any,)
         return [mark_booleans(item, v) for v in value]
@@ -71,7 +78,7 @@ class StrictModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_booleans_for_numbers(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not _has_suspects(data.values()):
             return data
         fields = cls.model_fields
         return {key: mark_booleans(fields[key].annotation, value) if key in fields else value
