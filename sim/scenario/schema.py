@@ -35,6 +35,7 @@ MAX_YEARLY_CALLS = 100_000_000
 MAX_RATE_PER_1000 = 100_000.0
 MAX_WARMUP_DAYS = 365.0
 MAX_HORIZON_DAYS = 3660.0
+MIN_HORIZON_DAYS = 0.01  # about 15 minutes: shorter observes nothing
 
 
 def _printable(name: str) -> str:
@@ -373,7 +374,7 @@ class Prevention(Model):
 
 
 class RunSettings(Model):
-    horizon_days: Annotated[float, Field(gt=0, le=MAX_HORIZON_DAYS)] = Field(
+    horizon_days: Annotated[float, Field(ge=MIN_HORIZON_DAYS, le=MAX_HORIZON_DAYS)] = Field(
         default=28.0, description="observed days after warm-up")
     warmup_days: Annotated[float, Field(ge=0, le=MAX_WARMUP_DAYS)] = 7.0
     replications: Annotated[int, Field(ge=1, le=10_000)] = 5
