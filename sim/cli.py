@@ -31,14 +31,12 @@ DEFAULT_SCENARIO = Path("scenarios/almaty-2023.toml")
 RESULTS = Path("results")
 EXIT_BAD_INPUT = 2
 EXIT_TASKS_FAILED = 1
+DEBUG_VARIABLE = "POLICESIM_DEBUG"
 COMPARED_METRICS = [
     ("response_mean_min", "priority"), ("response_p90_min", "priority"), ("within_target_share", "all"),
     ("walk_in_wait_mean_min", "station_kind"), ("abandonment_share", "station_kind"),
     ("utilisation_busy", "role"),
 ]
-
-
-DEBUG_VARIABLE = "POLICESIM_DEBUG"
 
 
 class UsageError(Exception):
@@ -161,7 +159,7 @@ def plan_sweep(args: argparse.Namespace) -> list[Job]:
         raise UsageError(f"two scenarios share the name {duplicates[0]!r}; names must differ in a sweep")
     common = {"seed": scenarios[0].run.seed, "replications": scenarios[0].run.replications, **overrides}
     out = args.out or RESULTS / "sweep"
-    return [Job(_with_run_options(s, {**overrides, **common}), out / s.name) for s in scenarios]
+    return [Job(_with_run_options(s, common), out / s.name) for s in scenarios]
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import write_atomic
-
 from .executors import InlineExecutor
 from .progress import ExperimentProgress
 from .tasks import Receipt, Task, is_done, run_task
@@ -32,14 +31,18 @@ class TaskFailure:
         return f"{self.scenario} replication {self.replication}: {self.error}{where}"
 
 
-def failure_log(task: Task, error: BaseException) -> Path:
-    """Write the traceback of a failed task into the parts folder; returns the log's path.
+def failure_log(task: Task, error: BaseException) -> Path | None:
+    """Write the traceback of a failed task into the parts folder; returns the log's path, or None
+    if even that cannot be written (a full disk must not hide the other tasks' results).
 
     From a worker process the traceback includes the worker's own (as the exception's cause).
     """
     path = task.parts / "logs" / f"scenario={task.scenario.name}" / f"replication={task.replication:04d}.log"
     text = f"{task.label} (seed {task.seed}) failed:\n" + "".join(traceback.format_exception(error))
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    try:
+        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except OSError:
+        return None
     return path
 
 

@@ -148,7 +148,7 @@ class Boundaries(Model):
 
 
 class City(Model):
-    name: str = ""
+    name: Annotated[str, AfterValidator(_printable)] = ""
     boundaries: Boundaries | None = None
     districts: list[District] = Field(min_length=1)
     precincts: list[Precinct] = Field(min_length=1)
