@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         if debugging(args):
             traceback.print_exc()
         where = f"{display_path(error.filename)}: " if error.filename else ""
-        print(f"error: {_one_line(where)}{error.strerror or _one_line(error)}", file=sys.stderr)
+        print(f"error: {_one_line(where + (error.strerror or str(error)))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:  # noqa: BLE001 - a bug: one line, the traceback on request
         if debugging(args):

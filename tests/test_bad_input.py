@@ -161,6 +161,14 @@ def test_a_bad_option_from_a_real_process_exits_2_without_traceback(tmp_path: Pa
     assert result.stderr == "error: --replications: expected an integer 1-10,000, got -4\n"
 
 
+def test_an_output_folder_the_system_refuses_is_one_line(tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code = main(["run", str(MMC), "--out", str(blocker / "run"), "--quiet", "--days", "0.1"])
+    assert code == EXIT_BAD_INPUT
+    assert one_error_line(capsys).endswith(".run.parts: Not a directory")
+
+
 # --- failures keep their evidence --------------------------------------------------------------
 
 
