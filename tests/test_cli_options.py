@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sim import cli
@@ -18,7 +18,7 @@ from sim.scenario import ScenarioError
 REPO = Path(__file__).resolve().parents[1]
 MMC = str(REPO / "tests" / "scenarios" / "mmc.toml")
 CITY = str(REPO / "tests" / "scenarios" / "city.toml")
-EXAMPLES = int(os.environ.get("POLICESIM_MUTANTS", "1000")) // 3
+EXAMPLES = int(os.environ.get("POLICESIM_MUTANTS", "1000"))
 FIXED = not os.environ.get("POLICESIM_MUTANTS_RANDOM")
 NUMERIC = ["--replications", "--seed", "--days", "--warmup-days", "--workers", "--precision"]
 KEYS = {"--replications": "replications", "--seed": "seed", "--days": "horizon_days", "--warmup-days": "warmup_days"}
@@ -59,6 +59,7 @@ def test_run_and_sweep_options_are_planned_or_refused_in_one_line(argv: list[str
         assert stop.code == cli.EXIT_BAD_INPUT
         lines = stderr.getvalue().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"error: policesim {argv[0]}: argument --"), lines
+        event("refused by argparse in one line")
         return
     plan = cli.plan_run if argv[0] == "run" else cli.plan_sweep
     try:
@@ -68,9 +69,11 @@ def test_run_and_sweep_options_are_planned_or_refused_in_one_line(argv: list[str
         text = str(error)
         assert "\n" not in text and re.match(r"--[a-z-]+: expected ", text), text
         assert text.split(":")[0] in _given(argv), text
+        event("refused by the [run] rules in one line")
         return
     except ScenarioError as error:  # the scenarios are valid: an option made them invalid
         raise AssertionError(f"an option reached the scenario unchecked: {error}") from None
+    event("planned")
     for option, value in _given(argv).items():
         if option in KEYS:
             assert all(getattr(job.scenario.run, KEYS[option]) == float(value) for job in jobs), (option, value)

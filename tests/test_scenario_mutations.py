@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sim.scenario import ScenarioError
@@ -149,6 +149,9 @@ def test_a_mutated_scenario_validates_or_fails_in_one_line(mutant: Mutant) -> No
         validate_document(Document(mutant.data, document.path, document.origins, document.lines))
     except ScenarioError as error:
         assert_clear(error, files, Path.cwd())
+        event("rejected in one line")
+    else:
+        event("valid")
 
 
 # --- damage to the files themselves ----------------------------------------------------------
@@ -208,3 +211,6 @@ def test_damaged_files_validate_or_fail_in_one_line(city_copy: Path, damage: tup
         load_scenarios(target)
     except ScenarioError as error:
         assert_clear(error, files, Path.cwd())
+        event("rejected in one line")
+    else:
+        event("valid")
