@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from pathlib import Path
 
 from rich.console import Console
@@ -15,7 +17,8 @@ from .experiment.executors import default_workers
 from .logs import LogError
 from .model.capacity import offered_load
 from .model.pool_load import pool_loads
-from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, with_warmup, write_sweep_index
+from .options import BadOption, RunOptions, check_options, run_overrides
+from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, write_sweep_index
 from .report.comparison_report import write_comparison_report
 from .report.console import any_left, comparison_table, left_table, response_table, station_table, utilisation_table
 from .report.images import PngUnavailable, export_pngs
@@ -26,13 +29,15 @@ from .results.check import CheckError
 from .results.compare import differences_frame, paired_differences
 from .results.storage import read_summary, summary_frame
 from .scenario import ScenarioError
+from .scenario.errors import display_path
 from .scenario.grid import load_scenarios
-from .scenario.schema import Scenario
+from .scenario.schema import RunSettings, Scenario
 
 DEFAULT_SCENARIO = Path("scenarios/almaty-2023.toml")
 RESULTS = Path("results")
 EXIT_BAD_INPUT = 2
 EXIT_TASKS_FAILED = 1
+DEBUG_VARIABLE = "POLICESIM_DEBUG"
 COMPARED_METRICS = [
     ("response_mean_min", "priority"), ("response_p90_min", "priority"), ("within_target_share", "all"),
     ("walk_in_wait_mean_min", "station_kind"), ("abandonment_share", "station_kind"),
@@ -42,6 +47,22 @@ COMPARED_METRICS = [
 
 class UsageError(Exception):
     """A command line that cannot be carried out; reported in one line with exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one line (not usage plus message), like every other error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {_one_line(message)} (see {self.prog} --help)\n")
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def debugging(args: argparse.Namespace) -> bool:
+    """--debug, or POLICESIM_DEBUG=1 for commands run by scripts: print tracebacks for bug reports."""
+    return bool(getattr(args, "debug", False)) or os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
 
 
 def _console() -> Console:
@@ -65,20 +86,26 @@ def load_table(scenario: Scenario) -> Table:
     return table
 
 
-def _with_run_options(scenario: Scenario, args: argparse.Namespace, seed: int) -> Scenario:
-    run = scenario.run.model_copy(update={
-        "seed": seed,
-        **({"horizon_days": args.days} if args.days else {}),
-        **({"replications": args.replications} if args.replications else {}),
-    })
+def checked_options(args: argparse.Namespace):
+    """The run options given on the command line, checked by the schema's rules for [run]."""
+    try:
+        return check_options({name: getattr(args, name, None) for name in RunOptions.model_fields})
+    except BadOption as error:
+        raise UsageError(str(error)) from None
+
+
+def _with_run_options(scenario: Scenario, overrides: dict) -> Scenario:
+    """`scenario` with the command line's [run] values; validated again, as if written in the file."""
+    run = RunSettings.model_validate({**scenario.run.model_dump(), **overrides})
     return scenario.model_copy(update={"run": run})
 
 
 def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: Console) -> int:
     first = jobs[0].scenario
+    options = checked_options(args)
     result = run_experiment(
-        jobs, parts, replications=first.run.replications, seed=first.run.seed, workers=args.workers,
-        dask_address=args.dask, resume=args.resume, precision=getattr(args, "precision", None),
+        jobs, parts, replications=first.run.replications, seed=first.run.seed, workers=options.workers,
+        dask_address=args.dask, resume=args.resume, precision=options.precision,
         show_progress=not args.quiet,
     )
     for job in jobs:
@@ -99,9 +126,11 @@ def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: C
         console.print(f"report: {job.out / 'report.html'}")
     if result.precision_reached is not None:
         reached = "reached" if result.precision_reached else f"not reached: stopped at the cap of {result.cap}"
-        console.print(f"precision {args.precision * 100:g}% {reached} after {result.replications} replications")
+        console.print(f"precision {options.precision * 100:g}% {reached} after {result.replications} replications")
     for failure in result.failures:
-        print(f"error: task failed: {failure}", file=sys.stderr)
+        if debugging(args) and failure.log is not None:
+            print(failure.log.read_text(encoding="utf-8"), file=sys.stderr)
+        print(f"error: task failed: {_one_line(failure)}", file=sys.stderr)
     if result.failures:
         print(f"error: {len(result.failures)} task(s) failed; completed parts are kept in {parts}; "
               "fix the cause and rerun with --resume", file=sys.stderr)
@@ -126,34 +155,43 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def plan_run(args: argparse.Namespace) -> list[Job]:
+    """The one job `policesim run` would run, its scenario and options checked; runs nothing."""
+    overrides = run_overrides(checked_options(args))
     scenarios = load_scenarios(args.scenario)
     if len(scenarios) > 1:
         raise UsageError(f"{args.scenario} holds a grid of {len(scenarios)} scenarios: run it with policesim sweep")
-    scenario = scenarios[0]
-    scenario = _with_run_options(scenario, args, args.seed if args.seed is not None else scenario.run.seed)
-    scenario = with_warmup(scenario, args.warmup_days)
-    out = args.out or RESULTS / scenario.name
-    note = replay_note(scenario)
-    if note and (not args.quiet or "after the run's end" in note):
-        _console().print(note)
-    return _run_jobs([Job(scenario, out)], staging_folder(out), args, _console())
+    scenario = _with_run_options(scenarios[0], overrides)
+    return [Job(scenario, args.out or RESULTS / scenario.name)]
 
 
-def cmd_sweep(args: argparse.Namespace) -> int:
+def plan_sweep(args: argparse.Namespace) -> list[Job]:
+    """The jobs `policesim sweep` would run, with the first scenario's seed and replications for all."""
+    overrides = run_overrides(checked_options(args))
     scenarios = [s for path in args.scenarios for s in load_scenarios(path)]
     names = [s.name for s in scenarios]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise UsageError(f"two scenarios share the name {duplicates[0]!r}; names must differ in a sweep")
-    seed = args.seed if args.seed is not None else scenarios[0].run.seed
-    replications = args.replications or scenarios[0].run.replications
-    args.replications = replications
+    common = {"seed": scenarios[0].run.seed, "replications": scenarios[0].run.replications, **overrides}
     out = args.out or RESULTS / "sweep"
-    jobs = [Job(with_warmup(_with_run_options(s, args, seed), args.warmup_days), out / s.name) for s in scenarios]
+    return [Job(_with_run_options(s, common), out / s.name) for s in scenarios]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    jobs = plan_run(args)
+    note = replay_note(jobs[0].scenario)
+    if note and (not args.quiet or "after the run's end" in note):
+        _console().print(note)
+    return _run_jobs(jobs, staging_folder(jobs[0].out), args, _console())
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    jobs = plan_sweep(args)
+    out = jobs[0].out.parent
     code = _run_jobs(jobs, out / ".parts", args, _console())
     if code == 0:
-        write_sweep_index(out, jobs, seed)
+        write_sweep_index(out, jobs, jobs[0].scenario.run.seed)
     return code
 
 
@@ -206,8 +244,13 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress and no tables")
 
 
+def _add_debug(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--debug", action="store_true",
+                        help=f"print the traceback of unexpected errors and failed tasks (or set {DEBUG_VARIABLE}=1)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="policesim", description="Police staffing and response simulation.")
+    parser = Parser(prog="policesim", description="Police staffing and response simulation.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
@@ -239,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=cmd_report)
     add_log_commands(commands)
     add_check_command(commands)
+    for command in commands.choices.values():
+        _add_debug(command)
     return parser
 
 
@@ -247,11 +292,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder, LogError, CheckError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_one_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted: complete parts are kept; rerun with --resume to finish", file=sys.stderr)
         return 130
+    except OSError as error:  # a path the system refuses, a full disk: the planner's to fix, not a bug
+        if debugging(args):
+            traceback.print_exc()
+        where = f"{display_path(error.filename)}: " if error.filename else ""
+        print(f"error: {_one_line(where + (error.strerror or str(error)))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - a bug: one line, the traceback on request
+        if debugging(args):
+            traceback.print_exc()
+        print(f"error: unexpected {type(error).__name__}: {_one_line(error)}; this is a bug in policesim: "
+              f"rerun with --debug (or {DEBUG_VARIABLE}=1) for the traceback and report it", file=sys.stderr)
+        return EXIT_TASKS_FAILED
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from sim.report.images import (
 from sim.report.palette import metric_colour
 from sim.report.run_data import NotARunFolder, load_run
 from sim.report.run_report import REPORT, SECTIONS, run_figures, write_run_report
-from sim.report.sentences import SENTENCE_ROWS, summary_sentences
+from sim.report.sentences import SENTENCE_ROWS, main_changes, summary_sentences
 from sim.results.compare import Difference, paired_differences
 from sim.results.storage import read_summary, summary_frame
 
@@ -231,19 +231,18 @@ def test_change_map_shows_paired_district_changes(comparison, differences):
 def test_summary_sentences_come_from_the_differences(comparison, differences):
     sentences = summary_sentences(differences, NAMES)
     by_key = {(d.metric, d.by, d.group): d for d in differences}
-    for key in SENTENCE_ROWS:
-        d = by_key[key]
+    clear_headline = [by_key[key] for key in SENTENCE_ROWS if key in by_key and by_key[key].significant]
+    named = main_changes(differences)
+    assert 1 <= len(named) <= 3 and all(d.significant for d in named)
+    assert all(d in clear_headline for d in named[:len(clear_headline)])  # headline measures first
+    for d in named:
         a = f"{d.a * 100:.0f}%" if labels.is_share(d.metric) else f"{d.a:.1f}"
         b = f"{d.b * 100:.0f}%" if labels.is_share(d.metric) else f"{d.b:.1f}"
-        if d.significant:
-            assert any(s.startswith("Compared") and f"from {a} to {b}" in s
-                       and labels.fmt_change(d.metric, d.diff) in s for s in sentences), key
-        else:
-            assert any(s.startswith(("No clear change", "There is no clear change")) and f"{a} vs {b}" in s
-                       for s in sentences), key
+        assert f"from {a} to {b}" in sentences[0] and labels.fmt_change(d.metric, d.diff) in sentences[0]
+    assert sum(s.count("compared with") + s.count("Compared with") for s in sentences) == 1
     shown = charts.forest_rows(differences)
     assert sentences[-1] == (f"{sum(d.significant for d in shown)} of the {len(shown)} differences in the chart "
-                             "below are clear changes.")
+                             "below are clear changes; the chart and the table show them all.")
     html = comparison.read_text()
     assert all(escape(s) in html for s in sentences)
 
@@ -256,22 +255,19 @@ def test_summary_sentence_wording():
     desk = Difference("desk_wait_mean_min", "all", "all", 170.0, 140.0, -30.0, -45.0, -15.0, -50.0, -10.0, 10)
     single = Difference("within_target_share", "all", "all", 0.8, 0.9, 0.1, nan, nan, nan, nan, 1)
     sentences = summary_sentences([rise, flat, share, desk, single], ("base", "closed"))
-    assert sentences[:3] == [
-        ("Compared with base, closed raises the mean walk-in wait from 7.0 to 9.3 minutes "
-         "(+2.3 min, 95% CI +1.1 to +3.5)."),
-        ("Compared with base, closed lowers the share of walk-ins who gave up waiting from 10% to 4% "
-         "(-6.0 percentage points, 95% CI -8.0 to -4.0)."),
-        "It also lowers the mean wait of desk work from 170.0 to 140.0 minutes (-30.0 min, 95% CI -45.0 to -15.0).",
-    ]
-    assert sentences[3] == (
-        "There is no clear change (the 95% confidence interval includes zero; values are base vs closed) in "
-        "the 90th-percentile response time to priority-1 calls (25.0 vs 25.5 minutes) or the share of field "
-        "calls reached within target (80% vs 90%).")
+    assert sentences[0] == (
+        "The 3 main changes in closed, compared with base: the share of walk-ins who gave up waiting falls from "
+        "10% to 4% (-6.0 percentage points, 95% CI -8.0 to -4.0); the mean walk-in wait rises from 7.0 to 9.3 "
+        "minutes (+2.3 min, 95% CI +1.1 to +3.5); and the mean wait of desk work falls from 170.0 to 140.0 "
+        "minutes (-30.0 min, 95% CI -45.0 to -15.0).")
+    assert summary_sentences([rise], ("base", "closed"))[0] == (
+        "The main change in closed, compared with base: the mean walk-in wait rises from 7.0 to 9.3 minutes "
+        "(+2.3 min, 95% CI +1.1 to +3.5).")
     alone = summary_sentences([flat], ("base", "closed"))
     assert alone[0] == ("No clear change in the 90th-percentile response time to priority-1 calls: 25.0 vs 25.5 "
                         "minutes (+0.5 min, 95% CI -1.2 to +2.2).")
-    assert summary_sentences([single], ("base", "closed"))[0].endswith("(+10.0 percentage points; no interval "
-                                                                       "with one replication).")
+    assert summary_sentences([flat, single], ("base", "closed"))[0] == (
+        "No headline measure changes clearly from base to closed: every 95% confidence interval includes zero.")
 
 
 def test_comparison_needs_two_run_folders(folders, tmp_path):

@@ -1,15 +1,19 @@
 """Run tasks on an executor, skip those already done (resumption), and report failures by task.
 
-A task that fails is recorded with its scenario, replication and error while the others finish;
+A task that fails is recorded with its scenario, replication and error while the others finish,
+and its full traceback is kept in a log file in the parts folder, so the evidence outlives the run;
 an interrupted run keeps every part already written, so `--resume` only runs what is missing.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from ..atomic import write_atomic
 from .executors import InlineExecutor
 from .progress import ExperimentProgress
 from .tasks import Receipt, Task, is_done, run_task
@@ -20,9 +24,26 @@ class TaskFailure:
     scenario: str
     replication: int
     error: str
+    log: Path | None = None  # the task's full traceback
 
     def __str__(self) -> str:
-        return f"{self.scenario} replication {self.replication}: {self.error}"
+        where = f" (traceback in {self.log})" if self.log is not None else ""
+        return f"{self.scenario} replication {self.replication}: {self.error}{where}"
+
+
+def failure_log(task: Task, error: BaseException) -> Path | None:
+    """Write the traceback of a failed task into the parts folder; returns the log's path, or None
+    if even that cannot be written (a full disk must not hide the other tasks' results).
+
+    From a worker process the traceback includes the worker's own (as the exception's cause).
+    """
+    path = task.parts / "logs" / f"scenario={task.scenario.name}" / f"replication={task.replication:04d}.log"
+    text = f"{task.label} (seed {task.seed}) failed:\n" + "".join(traceback.format_exception(error))
+    try:
+        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except OSError:
+        return None
+    return path
 
 
 @dataclass
@@ -52,7 +73,7 @@ def run_tasks(tasks: list[Task], executor: Executor, resume: bool = False, show_
                 receipt = future.result()
             except Exception as error:  # noqa: BLE001 - reported per task; the rest go on
                 outcome.failures.append(TaskFailure(task.scenario.name, task.replication,
-                                                    f"{type(error).__name__}: {error}"))
+                                                    f"{type(error).__name__}: {error}", failure_log(task, error)))
                 continue
             outcome.receipts.append(receipt)
             progress.advance(receipt.calls_simulated)

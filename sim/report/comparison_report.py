@@ -11,7 +11,8 @@ from ..results.compare import Difference, paired_differences
 from . import charts
 from .html import beside, figure_html, section, write_page
 from .run_data import RunData, load_run
-from .run_report import provenance_html
+from .limitations import limitations_html
+from .run_report import NOT_CAPTURED, provenance_html
 from .sentences import summary_sentences
 from .tables import change_table_html
 
@@ -96,6 +97,8 @@ def comparison_html(runs: list[RunData]) -> tuple[str, str]:
                     "The time within which 9 in 10 field calls are reached, by district, for each scenario "
                     "(the first scenario solid, the others hatched), with 95% confidence intervals.",
                     figure_html(figures["districts"], "figure-districts"), anchor="districts")
+    body += section(NOT_CAPTURED, "Read every difference above with these in mind.",
+                    limitations_html(list(zip(names, (run.scenario for run in runs)))), anchor="not-captured")
     body += section("How to read this", "", f'<div class="howto">{HOW_TO_READ}</div>', anchor="how-to-read")
     body += section("Where these numbers come from", "", provenance_html([run.manifest for run in runs]),
                     anchor="provenance")

@@ -8,6 +8,7 @@ import pandas as pd
 from rich.table import Table
 
 from .tables import any_left  # noqa: F401  (the CLI asks it before printing `left_table`)
+from . import labels
 
 
 def _ci(row: pd.Series, scale: float = 1.0, digits: int = 1, unit: str = "") -> str:
@@ -86,14 +87,30 @@ def utilisation_table(summary: pd.DataFrame) -> Table:
 
 
 def comparison_table(frame: pd.DataFrame, a: str, b: str, metrics: list[tuple[str, str]]) -> Table:
+    """Paired differences in the report's own words ('90th-percentile response time, priority 1'),
+    so a terminal never has to cut a metric's code name; the change carries the unit (pp:
+    percentage points), its intervals are in the same unit."""
     table = Table(title=f"{b} minus {a} (paired by replication, 95% CI)", title_justify="left")
-    for column in ("metric", "group", a, b, "difference", "paired CI", "unpaired CI", ""):
-        table.add_column(column, justify="left" if column in ("metric", "group") else "right")
+    for column in ("measure", a, b, "change", "paired CI", "unpaired CI", ""):
+        table.add_column(column, justify="left" if column == "measure" else "right", overflow="fold",
+                         min_width=20 if column == "measure" else None)
     for metric, by in metrics:
         rows = frame[(frame.metric == metric) & (frame.by == by)]
         for row in rows.itertuples(index=False):
-            table.add_row(metric, row.group, f"{row.a:.3g}", f"{row.b:.3g}", f"{row.diff:+.3g}",
-                          f"[{row.low:+.3g}, {row.high:+.3g}]",
-                          f"[{row.unpaired_low:+.3g}, {row.unpaired_high:+.3g}]",
+            table.add_row(labels.row_label(metric, by, row.group), labels.fmt(metric, row.a),
+                          labels.fmt(metric, row.b), _change(metric, row.diff), _interval(metric, row.low, row.high),
+                          _interval(metric, row.unpaired_low, row.unpaired_high),
                           "significant" if row.significant else "")
     return table
+
+
+def _change(metric: str, value: float) -> str:
+    return labels.fmt_change(metric, value).replace(" percentage points", " pp")
+
+
+def _interval(metric: str, low: float, high: float) -> str:
+    """'-4.1 to +0.3', in the unit of the change beside it."""
+    if not (labels.finite(low) and labels.finite(high)):
+        return "-"
+    shown = labels.scale(metric)
+    return f"{low * shown:+.1f} to {high * shown:+.1f}"

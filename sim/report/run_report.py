@@ -10,10 +10,12 @@ import plotly.graph_objects as go
 from . import charts
 from .headline import Headline, headline_numbers
 from .html import beside, figure_html, section, write_page
+from .limitations import limitations_html
 from .run_data import RunData, load_run
 from .tables import any_left, district_table_html, left_table_html
 
 REPORT = "report.html"
+NOT_CAPTURED = "What this model does not capture"
 
 # (figure key, section title, plain-language introduction)
 SECTIONS = (
@@ -114,6 +116,8 @@ def run_report_html(data: RunData) -> tuple[str, str]:
         body += section(title, escape(intro), content, anchor=key)
         if key == "within_target" and any_left(data.summary):
             body += section("Calls nobody took", escape(LEFT_INTRO), left_table_html(data.summary), anchor="left")
+    body += section(NOT_CAPTURED, "Read every number above with these in mind.",
+                    limitations_html([(data.name, data.scenario)]), anchor="not-captured")
     body += section("How to read this", "", f'<div class="howto">{HOW_TO_READ}</div>', anchor="how-to-read")
     body += section("Where these numbers come from",
                     "Rerunning the same scenario file (same hash) with the same seed and version "

@@ -20,6 +20,7 @@ SENTENCE_ROWS = (
     ("utilisation_busy", "role", "inspector"),
 )
 DISTRICT_METRIC = "response_p90_min"
+MOST = 3  # changes named in the summary; the rest are in the chart and the table
 
 
 def phrase(metric: str, by: str, group: str) -> str:
@@ -67,17 +68,10 @@ def _from_to(d: Difference) -> str:
     return f"from {a} to {b}{unit} ({_change(d)})"
 
 
-def sentence(d: Difference, names: Sequence[str]) -> str:
-    """One difference in words: what the second scenario does to the metric, with its interval."""
-    subject = phrase(d.metric, d.by, d.group)
-    if d.significant:
-        verb = "raises" if d.diff > 0 else "lowers"
-        return f"Compared with {names[0]}, {names[1]} {verb} {subject} {_from_to(d)}."
-    return f"No clear change in {subject}: {_versus(d)} ({_change(d)})."
-
-
-def _versus(d: Difference) -> str:
-    return f"{_value(d.metric, d.a)} vs {_value(d.metric, d.b)}{_values_unit(d.metric)}"
+def _moves(d: Difference) -> str:
+    """One change in plain words: 'the mean walk-in wait rises from 7.0 to 9.3 minutes (+2.3 min, ...)'."""
+    verb = "rises" if d.diff > 0 else "falls"
+    return f"{phrase(d.metric, d.by, d.group)} {verb} {_from_to(d)}"
 
 
 def _strength(d: Difference) -> float:
@@ -87,64 +81,62 @@ def _strength(d: Difference) -> float:
 
 
 def _listing(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
+    if len(parts) == 1:
+        return parts[0]
+    return "; ".join(parts[:-1]) + "; and " + parts[-1]
 
 
-def _also_sentence(others: Sequence[Difference], names: Sequence[str], opening: bool, most: int = 3) -> str:
-    """The other clear changes of the forest plot, the clearest `most` of them in words."""
-    ranked = sorted(others, key=_strength, reverse=True)
-    parts = [f"{'raises' if d.diff > 0 else 'lowers'} {phrase(d.metric, d.by, d.group)} {_from_to(d)}"
-             for d in ranked[:most]]
-    more = len(ranked) - most
-    tail = f" The chart below shows {more} more." if more > 0 else ""
-    start = f"Compared with {names[0]}, {names[1]}" if opening else "It also"
-    return f"{start} {_listing(parts)}.{tail}"
+def main_changes(differences: Sequence[Difference], most: int = MOST) -> list[Difference]:
+    """The clear changes that matter most: the headline measures first, then the clearest others."""
+    by_key = {(d.metric, d.by, d.group): d for d in differences}
+    headline = [by_key[key] for key in SENTENCE_ROWS if key in by_key and by_key[key].significant]
+    others = [d for d in forest_rows(differences) if d.significant and (d.metric, d.by, d.group) not in SENTENCE_ROWS]
+    ranked = sorted(headline, key=_strength, reverse=True) + sorted(others, key=_strength, reverse=True)
+    return ranked[:most]
 
 
-def _unclear_sentence(unclear: Sequence[Difference], names: Sequence[str]) -> str:
-    if len(unclear) == 1:
-        return sentence(unclear[0], names)
-    parts = [f"{phrase(d.metric, d.by, d.group)} ({_versus(d)})" for d in unclear]
-    listed = ", ".join(parts[:-1]) + " or " + parts[-1]
-    return (f"There is no clear change (the 95% confidence interval includes zero; values are {names[0]} "
-            f"vs {names[1]}) in {listed}.")
+def _lead(differences: Sequence[Difference], names: Sequence[str]) -> str:
+    changes = main_changes(differences)
+    if changes:
+        label = "The main change" if len(changes) == 1 else f"The {len(changes)} main changes"
+        text = _listing([_moves(d) for d in changes])
+        return f"{label} in {names[1]}, compared with {names[0]}: {text}."
+    headline = [d for d in differences if (d.metric, d.by, d.group) in SENTENCE_ROWS]
+    if len(headline) == 1:
+        d = headline[0]
+        return f"No clear change in {phrase(d.metric, d.by, d.group)}: {_versus(d)} ({_change(d)})."
+    return (f"No headline measure changes clearly from {names[0]} to {names[1]}: every 95% confidence "
+            "interval includes zero.")
 
 
-def _district_sentence(differences: Sequence[Difference], names: Sequence[str]) -> str | None:
+def _versus(d: Difference) -> str:
+    return f"{_value(d.metric, d.a)} vs {_value(d.metric, d.b)}{_values_unit(d.metric)}"
+
+
+def _district_sentence(differences: Sequence[Difference]) -> str | None:
+    """The district that changes most, when any changes clearly (the map shows them all)."""
     rows = [d for d in differences if d.metric == DISTRICT_METRIC and d.by == "district" and np.isfinite(d.diff)]
-    if not rows:
-        return None
     clear = [d for d in rows if d.significant]
-    if clear:
-        d = max(clear, key=lambda d: abs(d.diff))
-        return (f"Of the districts, {d.group} changes most: its {labels.metric_name(DISTRICT_METRIC)} to field "
-                f"calls goes {_from_to(d)}; {len(clear)} of {len(rows)} districts change clearly.")
-    d = max(rows, key=lambda d: abs(d.diff))
-    return (f"No district's {labels.metric_name(DISTRICT_METRIC)} to field calls changes clearly; "
-            f"the largest change is in {d.group} ({_change(d)}).")
+    if not clear:
+        return None
+    d = max(clear, key=lambda d: abs(d.diff))
+    return (f"Of the districts, {d.group} changes most: its {labels.metric_name(DISTRICT_METRIC)} to field "
+            f"calls goes {_from_to(d)}; {len(clear)} of {len(rows)} districts change clearly.")
 
 
 def summary_sentences(differences: Sequence[Difference], names: Sequence[str]) -> list[str]:
-    """Sentences on the comparison of `names[1]` with `names[0]` from `paired_differences` output.
+    """A short summary of `names[1]` against `names[0]` from `paired_differences` output.
 
-    Clear changes of the headline metrics first (each with both values, the change and its 95% CI),
-    then the clearest other changes of the forest plot, then the headline metrics that do not change
-    clearly, the districts, and a count.
+    It leads with the two or three clear changes that matter most (each with both values, the
+    change and its 95% CI), names the district that changes most, and leaves every other
+    difference to the forest plot and the table, which a reader scans faster than sentences.
     """
-    by_key = {(d.metric, d.by, d.group): d for d in differences}
-    headline = [by_key[key] for key in SENTENCE_ROWS if key in by_key]
-    out = [sentence(d, names) for d in headline if d.significant]
-    others = [d for d in forest_rows(differences) if d.significant and (d.metric, d.by, d.group) not in SENTENCE_ROWS]
-    if others:
-        out.append(_also_sentence(others, names, opening=not out))
-    unclear = [d for d in headline if not d.significant]
-    if unclear:
-        out.append(_unclear_sentence(unclear, names))
-    district = _district_sentence(differences, names)
+    out = [_lead(differences, names)]
+    district = _district_sentence(differences)
     if district:
         out.append(district)
     shown = forest_rows(differences)
     if shown:
         out.append(f"{sum(d.significant for d in shown)} of the {len(shown)} differences in the chart below "
-                   "are clear changes.")
+                   "are clear changes; the chart and the table show them all.")
     return out

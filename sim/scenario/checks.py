@@ -17,8 +17,8 @@ from .errors import Loc, ScenarioError, format_loc, show_value
 from .posting import posted_stations
 from .replay import log_placement_min
 from .routing import station_for
-from .schema import Scenario
-from .volumes import origins
+from .schema import MAX_YEARLY_CALLS, Scenario
+from .volumes import origins, type_volume
 
 MINUTES_PER_DAY = 1440.0
 BORDER_TOLERANCE_DEG = 0.001  # about 100 m: points on a border drawn at a coarser scale still count
@@ -200,6 +200,11 @@ def _check_demand(scenario: Scenario, fail) -> None:
         for name in scenario.prevention.call_types:
             if name not in scenario.demand:
                 fail(("prevention", "call_types"), _unknown("call type", name, scenario.demand))
+
+    for type_name, call_type in scenario.demand.items():
+        if type_volume(scenario, call_type) > MAX_YEARLY_CALLS:
+            fail(("demand", type_name), f"expected at most {MAX_YEARLY_CALLS:,} calls a year after demand_scale"
+                 f" and population, got {type_volume(scenario, call_type):,.0f}")
 
     stations = posted_stations(scenario)
     _check_shifts_cover_staff(scenario, stations, fail)

@@ -11,13 +11,17 @@ import math
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-PositiveMinutes = Annotated[float, Field(gt=0)]
-NonNegativeMinutes = Annotated[float, Field(ge=0)]
+from .strict import StrictModel
+
+MAX_MINUTES = 525_600.0  # a year: no single duration of police work is longer
+MAX_SPREAD = 1000.0  # sd_min within mean_min / MAX_SPREAD and mean_min * MAX_SPREAD
+PositiveMinutes = Annotated[float, Field(gt=0, le=MAX_MINUTES)]
+NonNegativeMinutes = Annotated[float, Field(ge=0, le=MAX_MINUTES)]
 
 
-class _Distribution(BaseModel):
+class _Distribution(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @property
@@ -26,6 +30,19 @@ class _Distribution(BaseModel):
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         raise NotImplementedError
+
+
+class _MeanAndSpread(_Distribution):
+    """Given by mean and standard deviation, whose ratio must stay where numpy can draw from it:
+    a gamma's shape is (mean/sd)^2, which overflows for an sd near zero."""
+
+    @model_validator(mode="after")
+    def _spread_drawable(self) -> "_MeanAndSpread":
+        low, high = self.mean_min / MAX_SPREAD, self.mean_min * MAX_SPREAD
+        if not low <= self.sd_min <= high:
+            raise ValueError(f"sd_min: expected a number from mean_min/{MAX_SPREAD:g} to mean_min*{MAX_SPREAD:g}"
+                             f" ({low:.3g}-{high:.3g}), got {self.sd_min:g}")
+        return self
 
 
 class Exponential(_Distribution):
@@ -40,7 +57,7 @@ class Exponential(_Distribution):
         return rng.exponential(self.mean_min, size)
 
 
-class Lognormal(_Distribution):
+class Lognormal(_MeanAndSpread):
     """Lognormal given by the mean and standard deviation of the duration itself (not of its log)."""
 
     dist: Literal["lognormal"]
@@ -57,7 +74,7 @@ class Lognormal(_Distribution):
         return rng.lognormal(mu, math.sqrt(sigma2), size)
 
 
-class Gamma(_Distribution):
+class Gamma(_MeanAndSpread):
     """Gamma given by mean and standard deviation (shape = (mean/sd)^2)."""
 
     dist: Literal["gamma"]

@@ -8,6 +8,7 @@ and bounds.
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from pathlib import Path
@@ -17,8 +18,12 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from .strict import GivenBoolean
+
 Loc = tuple[str | int, ...]
-DICT_KEY_TAG = "[key]"  # pydantic's marker for "the key of this dict entry was wrong"
+MAX_PATH_SHOWN = 200  # a longer path is shown by its two ends, to keep the message on one line
+DICT_KEY_TAG = "[key]"
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # pydantic's marker for "the key of this dict entry was wrong"
 
 
 class ScenarioError(Exception):
@@ -39,9 +44,10 @@ def display_path(path: str | Path) -> str:
     """The path as the planner typed it relative to here, so it can be pasted into an editor."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        text = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        text = str(path)
+    return text if len(text) <= MAX_PATH_SHOWN else f"{text[:40]}...{text[-40:]}"
 
 
 def format_loc(loc: Loc) -> str:
@@ -51,16 +57,19 @@ def format_loc(loc: Loc) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            part = part if BARE_KEY.fullmatch(part) else json.dumps(part)  # as TOML quotes it: demand."a b"
+            text += f".{part}" if text else part
     return text
 
 
 def show_value(value: Any) -> str:
     """The offending value, short enough to keep the message on one line."""
+    if isinstance(value, GivenBoolean):
+        return str(value)
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        text = repr(value)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)[:60]
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -122,13 +131,20 @@ def _bounds(metadata: list[Any]) -> str:
         elif isinstance(item, annotated_types.Lt):
             high, high_strict = item.lt, True
     if low is not None and high is not None and not low_strict and not high_strict:
-        return f" {low:g}-{high:g}" if low >= 0 else f" from {low:g} to {high:g}"
+        return f" {_number(low)}-{_number(high)}" if low >= 0 else f" from {_number(low)} to {_number(high)}"
     parts = []
     if low is not None:
-        parts.append(f"{'>' if low_strict else '>='} {low:g}")
+        parts.append(f"{'>' if low_strict else '>='} {_number(low)}")
     if high is not None:
-        parts.append(f"{'<' if high_strict else '<='} {high:g}")
+        parts.append(f"{'<' if high_strict else '<='} {_number(high)}")
     return (" " + " and ".join(parts)) if parts else ""
+
+
+def _number(value: float) -> str:
+    """A bound as a planner reads it: 24, 0.5, 100,000,000."""
+    if float(value).is_integer() and abs(value) >= 10_000:
+        return f"{int(value):,}"
+    return f"{value:g}"
 
 
 def _length(metadata: list[Any]) -> str:
@@ -251,14 +267,14 @@ def _fields_of(model: type[BaseModel], loc: Loc) -> list[str]:
     return list(annotation.model_fields) if _is_model(annotation) else []
 
 
-def _lift_field(model: type[BaseModel], loc: Loc, text: str) -> tuple[Loc, str]:
+def _lift_field(model: type[BaseModel], loc: Loc, text: str, raw_loc: Loc) -> tuple[Loc, str]:
     """Move a leading 'field: ' of a model validator's message into the key path.
 
     The schema's cross-field validators say which field is wrong ('closes_hour: expected ...');
     the planner should see it as `city.stations[2].closes_hour`, not as part of the message.
     """
     head, sep, rest = text.partition(": ")
-    if sep and head in _fields_of(model, loc):
+    if sep and head in _fields_of(model, raw_loc):
         return (*loc, head), rest
     return loc, text
 
@@ -283,7 +299,7 @@ def message_for(model: type[BaseModel], error: dict[str, Any]) -> tuple[Loc, str
     ctx = error.get("ctx", {})
     if kind == "extra_forbidden":
         return loc, "unknown key, expected one of: " + ", ".join(_fields_of(model, raw_loc[:-1]))
-    if raw_loc and raw_loc[-1] == DICT_KEY_TAG:
+    if raw_loc and raw_loc[-1] == DICT_KEY_TAG and kind not in ("value_error", "assertion_error"):
         _, table, _ = resolve(model, raw_loc[:-2])
         key_type = get_args(_unwrap(table)[0])[0] if get_args(_unwrap(table)[0]) else str
         return loc, f"unknown key, expected a key that is {describe_type(key_type)}, got {show_value(value)}"
@@ -293,7 +309,7 @@ def message_for(model: type[BaseModel], error: dict[str, Any]) -> tuple[Loc, str
             return (*loc, "dist"), f"missing, expected one of {tags}"
         return (*loc, "dist"), f"expected one of {tags}, got {show_value(ctx.get('tag'))}"
     if kind in ("value_error", "assertion_error"):
-        return _lift_field(model, loc, str(ctx.get("error", error["msg"])))
+        return _lift_field(model, loc, str(ctx.get("error", error["msg"])), raw_loc)
     expected = _expected(model, raw_loc, loc)
     if kind == "missing":
         return loc, f"missing, expected {expected}"

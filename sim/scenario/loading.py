@@ -26,6 +26,7 @@ TABLE_MODELS = {"districts": District, "precincts": Precinct, "stations": Statio
 TABLE_KEYS = tuple(TABLE_MODELS)
 # Every key that may name a CSV table instead of holding it inline, by its place in the document.
 TABLE_LOCS = {**{("city", key): model for key, model in TABLE_MODELS.items()}, ("staffing", "table"): StaffingRow}
+MAX_NESTING = 32  # a scenario needs 8 levels (GeoJSON coordinates); deeper is a mistake or an attack
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _base_path(path: Path, base_name: Any, chain: tuple[Path, ...]) -> Path:
     if not isinstance(base_name, str) or not base_name:
         raise ScenarioError(path, "extends", f"expected a file name, got {show_value(base_name)}")
     base_path = path.parent / base_name
-    if not base_path.is_file():
+    if not _is_file(base_path, "extends", path):
         raise ScenarioError(path, "extends", f"expected an existing scenario file, got {show_value(base_name)}")
     if base_path.resolve() in chain:
         cycle = " -> ".join(p.name for p in (*chain, base_path.resolve()))
@@ -141,19 +142,47 @@ def _origins(data: dict[str, Any], path: Path, prefix: Loc = ()) -> dict[Loc, Pa
     return origins
 
 
+def _is_file(path: Path, key: str, where: Path | None = None) -> bool:
+    """Whether `path` is a file; a name the system refuses (too long, say) as one ScenarioError
+    naming `where`, the file that holds the name."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ScenarioError(where or path, key, f"expected a file name the system accepts, got one it refuses: "
+                                                f"{reason}") from None
+
+
+def _depth_within(data: Any, limit: int = MAX_NESTING) -> bool:
+    """Whether `data` nests at most `limit` lists and tables deep (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                return False
+            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+    return True
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     """The TOML document at `path`; any problem reading it as one ScenarioError."""
-    if not path.is_file():
+    if not _is_file(path, ""):
         raise ScenarioError(path, "", "expected an existing scenario file")
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, "", f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ScenarioError(path, "", "not valid TOML: expected UTF-8 text") from None
+    except RecursionError:
+        raise ScenarioError(path, "", f"expected arrays and tables nested at most {MAX_NESTING} deep") from None
     except OSError as exc:
         raise ScenarioError(path, "", f"cannot be read: {exc.strerror}") from None
+    if not _depth_within(data):
+        raise ScenarioError(path, "", f"expected arrays and tables nested at most {MAX_NESTING} deep")
+    return data
 
 
 def _resolve_tables(data: dict[str, Any], path: Path) -> tuple[dict[Loc, Path], dict[Loc, list[int]]]:
@@ -183,7 +212,7 @@ def _resolve_tables(data: dict[str, Any], path: Path) -> tuple[dict[Loc, Path], 
 def _referenced(scenario: Path, name: str, key: str) -> Path:
     """The file a scenario names at `key`, relative to the scenario; an error if it is missing."""
     source = scenario.parent / name
-    if not source.is_file():
+    if not _is_file(source, key, scenario):
         raise ScenarioError(scenario, key, f"expected an existing CSV or GeoJSON file, got {show_value(name)}")
     return source
 
@@ -235,10 +264,15 @@ def _csv_rows(reader, source: Path, loc: Loc) -> tuple[list[dict[str, str]], lis
 def _read_json(source: Path, key: str) -> Any:
     """The JSON document at `source`; invalid JSON as one ScenarioError naming that file."""
     try:
-        return json.loads(source.read_text(encoding="utf-8-sig"))
+        data = json.loads(source.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise ScenarioError(source, key, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except UnicodeDecodeError:
         raise ScenarioError(source, key, "not valid JSON: expected UTF-8 text") from None
+    except RecursionError:
+        raise ScenarioError(source, key, f"expected arrays and objects nested at most {MAX_NESTING} deep") from None
     except OSError as exc:
         raise ScenarioError(source, key, f"cannot be read: {exc.strerror}") from None
+    if not _depth_within(data):
+        raise ScenarioError(source, key, f"expected arrays and objects nested at most {MAX_NESTING} deep")
+    return data

@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 
 from .distributions import ZERO, Distribution
 from .kinds import CallKind, Role, StationKind
 from .weekdays import parse_hour, parse_weekdays
+from .errors import show_value
+from .strict import StrictModel
 
 Priority = Annotated[int, Field(ge=1, le=4)]
 Weekday = Annotated[int, Field(ge=0, le=6)]
@@ -24,11 +26,34 @@ Latitude = Annotated[float, Field(ge=-90, le=90)]
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegativeFloat = Annotated[float, Field(ge=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
+Headcount = Annotated[int, Field(ge=0, le=100_000)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 ALL_WEEKDAYS = [0, 1, 2, 3, 4, 5, 6]
+# Upper bounds a run can honour: beyond them a run exhausts memory or numpy's generators.
+MAX_POPULATION = 100_000_000
+MAX_YEARLY_CALLS = 100_000_000
+MAX_RATE_PER_1000 = 100_000.0
+MAX_WARMUP_DAYS = 365.0
+MAX_HORIZON_DAYS = 3660.0
+MIN_HORIZON_DAYS = 0.01  # about 15 minutes: shorter observes nothing
 
 
-class Model(BaseModel):
+def _printable(name: str) -> str:
+    """Names reach file names, tables and reports, where a newline or NUL byte breaks them."""
+    if any(not char.isprintable() for char in name):
+        raise ValueError(f"expected a name without control characters (newline, tab, NUL), got {show_value(name)}")
+    return name
+
+
+Name = Annotated[str, Field(min_length=1), AfterValidator(_printable)]
+Population = Annotated[float, Field(gt=0, le=MAX_POPULATION)]
+Weight = Annotated[float, Field(ge=0, le=1e6)]  # relative; bounded so that sums of weights stay finite
+PositiveWeight = Annotated[float, Field(gt=0, le=1e6)]
+RadiusKm = Annotated[float, Field(gt=0, le=100)]
+Factor = Annotated[float, Field(gt=0, le=100)]
+
+
+class Model(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
@@ -43,30 +68,30 @@ def _split_names(value: Any) -> Any:
 
 
 class District(Model):
-    name: str = Field(min_length=1)
-    population: PositiveFloat
+    name: Name
+    population: Population
     neighbours: list[str] = []
 
     _split = field_validator("neighbours", mode="before")(_split_names)
 
 
 class Precinct(Model):
-    name: str = Field(min_length=1)
+    name: Name
     district: str
-    population: PositiveFloat
+    population: Population
     lon: Longitude
     lat: Latitude
-    radius_km: PositiveFloat = Field(description="incidents fall uniformly within this radius")
+    radius_km: RadiusKm = Field(description="incidents fall uniformly within this radius")
 
 
 class Station(Model):
-    name: str = Field(min_length=1)
+    name: Name
     kind: StationKind
     precinct: str
     lon: Longitude
     lat: Latitude
-    inspectors: NonNegativeInt = 0
-    assistants: NonNegativeInt = 0
+    inspectors: Headcount = 0
+    assistants: Headcount = 0
     opens_hour: Hour = 9.0
     closes_hour: Hour = 18.0
     open_weekdays: list[Weekday] = [0, 1, 2, 3, 4, 5]
@@ -84,12 +109,12 @@ class Station(Model):
 
 
 class Hotspot(Model):
-    name: str = Field(min_length=1)
+    name: Name
     precinct: str
     lon: Longitude
     lat: Latitude
-    radius_km: PositiveFloat = 0.3
-    weight: PositiveFloat = 1.0
+    radius_km: RadiusKm = 0.3
+    weight: PositiveWeight = 1.0
 
 
 class BoundaryFeature(Model):
@@ -123,7 +148,7 @@ class Boundaries(Model):
 
 
 class City(Model):
-    name: str = ""
+    name: Annotated[str, AfterValidator(_printable)] = ""
     boundaries: Boundaries | None = None
     districts: list[District] = Field(min_length=1)
     precincts: list[Precinct] = Field(min_length=1)
@@ -142,7 +167,7 @@ class City(Model):
 
 
 class Shift(Model):
-    name: str = Field(min_length=1)
+    name: Name
     start_hour: Annotated[float, Field(ge=0, lt=24)]
     hours: Annotated[float, Field(gt=0, le=24)]
     weekdays: list[Weekday] = Field(default=ALL_WEEKDAYS, description="days the shift runs, 0 = Monday")
@@ -150,7 +175,7 @@ class Shift(Model):
         default=None,
         description="days each member works, rotating over the shift's weekdays; empty = all of them",
     )
-    share: PositiveFloat = 1.0
+    share: PositiveWeight = 1.0
     roles: list[Role] = ["inspector", "assistant"]
     station_kinds: list[StationKind] = ["fixed", "modular", "service_centre"]
 
@@ -160,6 +185,14 @@ class Shift(Model):
         if not value:
             raise ValueError("expected a non-empty list")
         return value
+
+    @model_validator(mode="after")
+    def _days_fit_the_weekdays(self) -> "Shift":
+        days = len(set(self.weekdays))
+        if self.days_per_week is not None and self.days_per_week > days:
+            raise ValueError(f"days_per_week: expected at most the {days} weekdays the shift runs, "
+                             f"got {self.days_per_week}")
+        return self
 
     @property
     def days_worked_per_week(self) -> int:
@@ -171,8 +204,8 @@ class Shift(Model):
 class StaffingChanges(Model):
     """What a variant changes about the posted staff, applied to the station table."""
 
-    add_inspectors: NonNegativeInt = 0
-    add_assistants: NonNegativeInt = 0
+    add_inspectors: Headcount = 0
+    add_assistants: Headcount = 0
     allocate_by: Literal["population", "demand", "equal"] = "population"
     redeploy_inspectors: Literal["population", "demand"] | None = None
     close_station_kinds: list[Literal["modular", "service_centre"]] = []
@@ -215,14 +248,14 @@ class Staffing(Model):
 
 # --- demand ---------------------------------------------------------------------------------
 
-Profile = list[NonNegativeFloat] | str
+Profile = list[Weight] | str
 
 
 class CallType(Model):
     kind: CallKind
     priority: Priority
-    yearly_volume: PositiveFloat | None = None
-    rate_per_1000_residents: PositiveFloat | None = Field(
+    yearly_volume: Annotated[float, Field(gt=0, le=MAX_YEARLY_CALLS)] | None = None
+    rate_per_1000_residents: Annotated[float, Field(gt=0, le=MAX_RATE_PER_1000)] | None = Field(
         default=None, description="calls per year per 1,000 residents"
     )
     spread: Literal["population", "hotspots"] = "population"
@@ -293,8 +326,8 @@ class Travel(Model):
     intercept_min: NonNegativeFloat = 0.65
     linear_min_per_km: PositiveFloat = 1.056
     detour_factor: Annotated[float, Field(ge=1)] = 1.3
-    slowdown: PositiveFloat = 1.0
-    congestion_by_hour: list[PositiveFloat] = Field(default=[1.0] * 24, min_length=24, max_length=24)
+    slowdown: Factor = 1.0
+    congestion_by_hour: list[Factor] = Field(default=[1.0] * 24, min_length=24, max_length=24)
 
 
 AfterJob = Literal["return", "stay", "respawn"]
@@ -467,23 +500,24 @@ class DemandLog(Model):
 
 
 class RunSettings(Model):
-    horizon_days: PositiveFloat = Field(default=28.0, description="observed days after warm-up")
-    warmup_days: NonNegativeFloat = 7.0
+    horizon_days: Annotated[float, Field(ge=MIN_HORIZON_DAYS, le=MAX_HORIZON_DAYS)] = Field(
+        default=28.0, description="observed days after warm-up")
+    warmup_days: Annotated[float, Field(ge=0, le=MAX_WARMUP_DAYS)] = 7.0
     replications: Annotated[int, Field(ge=1, le=10_000)] = 5
-    seed: Annotated[int, Field(ge=0)] = 20230701
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 20230701
 
 
 class Scenario(Model):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     description: str = ""
-    profiles: dict[str, list[NonNegativeFloat]] = {}
+    profiles: dict[Name, list[Weight]] = {}
     city: City
     staffing: Staffing = Staffing()
-    demand: dict[str, CallType] = Field(min_length=1)
+    demand: dict[Name, CallType] = Field(min_length=1)
     travel: Travel = Travel()
     dispatch: Dispatch = Dispatch()
     targets: Targets = Targets()
     prevention: Prevention | None = None
     demand_log: DemandLog | None = None
-    demand_scale: PositiveFloat = Field(default=1.0, description="multiplies every call volume")
+    demand_scale: Annotated[float, Field(gt=0, le=1000)] = Field(default=1.0, description="multiplies every call volume")
     run: RunSettings = RunSettings()
