@@ -50,6 +50,19 @@ class Calls:
         return len(self.created_min)
 
 
+COLUMN_TYPES = {
+    "created_min": float, "origin": np.int32, "call_type": np.int16, "priority": np.int8, "kind": np.int8,
+    "officers": np.int8, "precinct": np.int32, "district": np.int32, "station": np.int32, "x_km": float,
+    "y_km": float, "service_min": float, "paperwork_min": float, "patience_min": float, "log_row": np.int32,
+    "max_wait_min": float,
+}
+
+
+def no_calls() -> Calls:
+    """A run that draws no call at all (a tiny volume over a short horizon) still has typed columns."""
+    return Calls(**{name: np.zeros(0, dtype=dtype) for name, dtype in COLUMN_TYPES.items()})
+
+
 def weekly_shape(layout: CityLayout, origin_index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each hour of the week: share of the weekly volume, open-period offset and width (hours).
 
@@ -154,7 +167,7 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
         logged = replay_columns(layout, streams, warmup_min, total_min)
         columns = logged if columns is None else {name: np.concatenate([columns[name], logged[name]]) for name in columns}
     if columns is None:
-        return Calls(**{name: np.zeros(0) for name in Calls.__dataclass_fields__})
+        return no_calls()
     order = np.argsort(columns["created_min"], kind="stable")
     return Calls(**{name: values[order] for name, values in columns.items()})
 
