@@ -50,7 +50,15 @@ def test_each_switch_changes_its_line() -> None:
 def test_what_no_scenario_can_turn_on_is_always_said() -> None:
     for scenario in (as_dict(CITY), as_dict(MMC)):
         text = mechanisms(scenario)
-        assert "No deterrence" in text and "Field calls are never abandoned" in text
+        assert "No deterrence" in text and "are never referred or cancelled" in text
+
+
+def test_field_calls_that_may_leave_are_not_called_endless() -> None:
+    mmc = as_dict(MMC)
+    assert "Field calls of incident are never referred" in mechanisms(mmc)
+    assert "never referred" not in mechanisms(as_dict(MMC, demand__incident__max_wait_min=0))
+    patient = as_dict(MMC, demand__incident__patience={"dist": "exponential", "mean_min": 30})
+    assert "never referred" not in mechanisms(patient)
 
 
 def test_figures_that_are_assumptions() -> None:

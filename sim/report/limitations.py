@@ -30,9 +30,11 @@ def _mechanisms(scenario: dict[str, Any]) -> list[str]:
                      "the cut is an input, not an outcome of the model.")
     if not dispatch.get("preemption", False):
         items.append("No preemption: an urgent call never takes an officer off a less urgent one; it waits.")
-    if any(call.get("kind") == "field" for call in demand.values()):
-        items.append("Field calls are never abandoned or cancelled: they wait until an officer comes, "
-                     "however long that takes.")
+    endless = sorted(name for name, call in demand.items() if call.get("kind") == "field"
+                     and call.get("patience") is None and call.get("max_wait_min") is None)
+    if endless:
+        items.append(f"Field calls of {', '.join(endless)} are never referred or cancelled: they wait until "
+                     "an officer comes, however long that takes (no max_wait_min or patience set).")
     patient = sorted(name for name, call in demand.items() if call.get("kind") == "walk_in" and not call.get("patience"))
     if patient:
         items.append(f"Walk-in visitors never give up waiting ({', '.join(patient)}: no patience set).")
@@ -70,8 +72,12 @@ def _estimates(scenario: dict[str, Any]) -> list[str]:
                      "district populations, so they are only as good as those populations.")
     if scenario.get("demand_scale", 1.0) != 1.0:
         items.append(f"Every call volume is scaled by {scenario['demand_scale']:g}: a what-if, not a forecast.")
-    items.append("Calls arrive at random (Poisson) with the scenario's hourly and weekday profiles: no "
-                 "seasons, events or surges beyond them.")
+    if scenario.get("demand_log"):
+        items.append("Logged calls are replayed as recorded; the other call types arrive at random (Poisson) "
+                     "with the scenario's profiles.")
+    else:
+        items.append("Calls arrive at random (Poisson) with the scenario's hourly and weekday profiles: no "
+                     "seasons, events or surges beyond them.")
     return items
 
 
