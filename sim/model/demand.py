@@ -144,8 +144,10 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
     if not parts:
         return Calls(**{name: np.zeros(0) for name in Calls.__dataclass_fields__})
     columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+    del parts
     order = np.argsort(columns["created_min"], kind="stable")
-    columns = {name: values[order] for name, values in columns.items()}
+    for name in columns:  # one column at a time, so a year's calls are not held twice
+        columns[name] = columns[name][order]
     return Calls(**columns, **_origin_attributes(layout, columns["origin"]))
 
 
