@@ -66,15 +66,18 @@ class CallRecords:
 
     def table(self, layout: CityLayout, calls: Calls, replication: int, warmup_min: float,
               horizon_min: float) -> pa.Table:
-        """One row per call created after the warm-up; anything after the horizon is unknown."""
-        keep = calls.created_min >= warmup_min
+        """One row per call created after the warm-up; anything after the horizon is unknown (set to
+        NaN in the buffers themselves: a year of calls is not copied, so call this once, last)."""
+        # Calls are sorted by creation, so those after the warm-up are a slice: views, not copies.
+        first = int(np.searchsorted(calls.created_min, warmup_min, side="left"))
+        keep = slice(first, None)
         created = calls.created_min[keep]
         dispatched = self.dispatched[keep]
         arrived = self.arrived[keep]
         completed = self.completed[keep]
         abandoned_at = self.abandoned_at[keep]
         for column in (dispatched, arrived, completed):
-            column[column > horizon_min] = np.nan
+            column[column > horizon_min] = np.nan  # in place: the buffers are not read after this
         abandoned = ~np.isnan(abandoned_at)
         done = ~np.isnan(completed)
         outcome = np.where(done, 0, np.where(abandoned, 1, 2)).astype(np.int8)
@@ -88,7 +91,7 @@ class CallRecords:
         within = pa.array(response <= target, mask=np.isnan(response))
         station = self.station[keep]
         lon, lat = layout.projection.to_lonlat(calls.x_km[keep], calls.y_km[keep])
-        n = int(keep.sum())
+        n = len(created)
         station_names = [s.name for s in layout.stations] + [""]
 
         def labels(codes: np.ndarray, names: list[str], index_type) -> pa.DictionaryArray:
@@ -97,7 +100,7 @@ class CallRecords:
         columns = {
             "scenario": labels(np.zeros(n, dtype=np.int8), [layout.scenario.name], pa.int8()),
             "replication": pa.array(np.full(n, replication, dtype=np.int32)),
-            "call_id": pa.array(np.flatnonzero(keep).astype(np.int64)),
+            "call_id": pa.array(np.arange(first, first + n, dtype=np.int64)),
             "call_type": labels(calls.call_type[keep].astype(np.int16), layout.type_names, pa.int16()),
             "priority": pa.array(priority),
             "kind": labels(kind, list(KINDS), pa.int8()),
