@@ -40,6 +40,7 @@ class Engine:
         self.staff = self.workforce.staff
         self.desk = StationDesk(layout, calls, self.clock, self.records, self.workforce)
         self.workforce.on_desk_idle = self.desk.assistant_free
+        self._citizens_at = self.desk.citizens_at  # read only: whether anyone waits at each station
         self.policy = make_policy(scenario.dispatch, layout, calls, self.workforce, self.clock, self.log)
         self.prevention_windows = prevention_windows(scenario, total_min / 1440.0)
 
@@ -81,11 +82,12 @@ class Engine:
             workforce.go_home(s, now)
             return
         home = staff.home[s]
-        on_prevention = workforce.on_prevention(s)
-        field_call = self.policy.call_for(s, on_prevention) if staff.field_ok[s] else None
+        on_prevention = workforce.prevention_now and workforce.does_prevention[s]
+        policy = self.policy
+        field_call = policy.call_for(s, on_prevention) if policy.waiting and staff.field_ok[s] else None
         at_home = staff.t1v[s] <= now and staff.x1v[s] == staff.home_x[s] and staff.y1v[s] == staff.home_y[s]
         desk_call = None
-        if at_home and not on_prevention:
+        if at_home and not on_prevention and self._citizens_at[home]:
             desk_call = self.desk.next_citizen(home, now)
         if field_call is not None and (desk_call is None or field_call <= desk_call):
             self.policy.assign(s, field_call[2], now)
@@ -95,7 +97,7 @@ class Engine:
             return
         if workforce.desk_only[s]:
             self.desk.wait_idle(s)
-        if workforce.stand_by(s, now, at_home) and self.desk.has_queue(home):
+        if workforce.stand_by(s, now, at_home) and self._citizens_at[home]:
             self.desk.wake_when_back(home, now)
 
     # --- shifts and prevention --------------------------------------------------------------
