@@ -26,12 +26,8 @@ from simpy.events import Timeout
 Callback = Callable[["Wake"], None]
 
 
-class Wake(Timeout):
-    """A timeout that calls `callback(event)` when due; `event.value` is its payload."""
-
-    def __init__(self, env: simpy.Environment, delay: float, callback: Callback, payload: Any) -> None:
-        Timeout.__init__(self, env, delay, payload)
-        self.callbacks.append(callback)
+# The events the clock schedules: SimPy timeouts with one callback; `event.value` is the payload.
+Wake = Timeout
 
 
 def delay_to(now: float, time: float) -> float:
