@@ -78,25 +78,17 @@ class CallRecords:
         abandoned_at = self.abandoned_at[keep]
         for column in (dispatched, arrived, completed):
             column[column > horizon_min] = np.nan  # in place: the buffers are not read after this
-        abandoned = ~np.isnan(abandoned_at)
-        done = ~np.isnan(completed)
-        outcome = np.where(done, 0, np.where(abandoned, 1, 2)).astype(np.int8)
-        wait = np.where(abandoned, abandoned_at - created, dispatched - created)
-        response = arrived - created
         priority = calls.priority[keep]
         kind = calls.kind[keep]
-        targets = layout.scenario.targets
-        target = np.array([targets.for_priority(p) for p in range(5)])[priority]
-        target = np.where(kind == KINDS.index("walk_in"), targets.walk_in_wait_min, target)  # desk: its priority's
-        within = pa.array(response <= target, mask=np.isnan(response))
         station = self.station[keep]
-        lon, lat = layout.projection.to_lonlat(calls.x_km[keep], calls.y_km[keep])
         n = len(created)
         station_names = [s.name for s in layout.stations] + [""]
 
         def labels(codes: np.ndarray, names: list[str], index_type) -> pa.DictionaryArray:
             return pa.DictionaryArray.from_arrays(pa.array(codes, type=index_type), pa.array(names))
 
+        # Column by column, in the schema's order, each temporary freed once converted: a year's
+        # table is built with a column or two of scratch space rather than all of them.
         columns = {
             "scenario": labels(np.zeros(n, dtype=np.int8), [layout.scenario.name], pa.int8()),
             "replication": pa.array(np.full(n, replication, dtype=np.int32)),
@@ -114,14 +106,24 @@ class CallRecords:
             "dispatched_min": unknown_as_null(dispatched),
             "arrived_min": unknown_as_null(arrived),
             "completed_min": unknown_as_null(completed),
-            "wait_min": unknown_as_null(wait),
-            "travel_min": unknown_as_null(arrived - dispatched),
-            "response_min": unknown_as_null(response),
-            "within_target": within,
-            "officers": pa.array(self.officers[keep]),
-            "preempted": pa.array(self.preempted[keep]),
-            "outcome": labels(outcome, list(OUTCOMES), pa.int8()),
-            "lon": pa.array(lon.astype(np.float32)),
-            "lat": pa.array(lat.astype(np.float32)),
         }
+        abandoned = ~np.isnan(abandoned_at)
+        columns["wait_min"] = unknown_as_null(np.where(abandoned, abandoned_at - created, dispatched - created))
+        columns["travel_min"] = unknown_as_null(arrived - dispatched)
+        response = arrived - created
+        columns["response_min"] = unknown_as_null(response)
+        targets = layout.scenario.targets
+        target = np.array([targets.for_priority(p) for p in range(5)])[priority]
+        target = np.where(kind == KINDS.index("walk_in"), targets.walk_in_wait_min, target)  # desk: its priority's
+        columns["within_target"] = pa.array(response <= target, mask=np.isnan(response))
+        del response, target
+        columns["officers"] = pa.array(self.officers[keep])
+        columns["preempted"] = pa.array(self.preempted[keep])
+        outcome = np.where(~np.isnan(completed), 0, np.where(abandoned, 1, 2)).astype(np.int8)
+        columns["outcome"] = labels(outcome, list(OUTCOMES), pa.int8())
+        lon, lat = layout.projection.to_lonlat(calls.x_km[keep], calls.y_km[keep])
+        columns["lon"] = pa.array(lon.astype(np.float32))
+        del lon
+        columns["lat"] = pa.array(lat.astype(np.float32))
+        del lat
         return pa.table(columns, schema=CALLS_SCHEMA)

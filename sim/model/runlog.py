@@ -60,15 +60,16 @@ class RunLog:
     def overtime(self, s: int, start: float, end: float) -> None:
         self._overtime.extend((s, start, end))
 
+    # Read after the run: the times are views on the log (a year's jobs are not copied), and the
+    # log refuses further intervals while a view is alive.
     def busy_intervals(self) -> BusyIntervals:
         rows = np.frombuffer(self._busy, dtype=float).reshape(-1, 4)
-        return BusyIntervals(staff=rows[:, 0].astype(np.int32), start_min=rows[:, 1].copy(),
-                             service_end_min=rows[:, 2].copy(), end_min=rows[:, 3].copy())
+        return BusyIntervals(staff=rows[:, 0].astype(np.int32), start_min=rows[:, 1],
+                             service_end_min=rows[:, 2], end_min=rows[:, 3])
 
     def overtime_intervals(self) -> OvertimeIntervals:
         rows = np.frombuffer(self._overtime, dtype=float).reshape(-1, 3)
-        return OvertimeIntervals(staff=rows[:, 0].astype(np.int32), start_min=rows[:, 1].copy(),
-                                 end_min=rows[:, 2].copy())
+        return OvertimeIntervals(staff=rows[:, 0].astype(np.int32), start_min=rows[:, 1], end_min=rows[:, 2])
 
     def field_waiting_area(self) -> float:
         """Call-minutes spent waiting for an officer after the warm-up (up to the last change)."""
