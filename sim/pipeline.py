@@ -25,7 +25,7 @@ from .report.check_report import CHECK_HTML, write_check_report
 from .report.run_report import write_run_report
 from .results.check import replays_observed_times, write_check_result
 from .results.manifest import scenario_hash
-from .results.statistics import across_replications, precise_enough, replication_metrics
+from .results.statistics import METRIC_CALL_COLUMNS, across_replications, precise_enough, replication_metrics
 from .results.storage import finalize_run, targets_of
 from .scenario.schema import Scenario
 
@@ -84,7 +84,8 @@ def _prepare_parts(parts: Path, jobs: list[Job], plan: dict[str, Any], resume: b
 
 
 def _replication_metrics(parts: Path, scenario: Scenario, replication: int) -> pd.DataFrame:
-    calls = pq.read_table(part_path(parts, "calls", scenario.name, replication)).to_pandas()
+    calls = pq.read_table(part_path(parts, "calls", scenario.name, replication),
+                          columns=list(METRIC_CALL_COLUMNS)).to_pandas()
     staff = pq.read_table(part_path(parts, "staff", scenario.name, replication)).to_pandas()
     metrics = replication_metrics(calls, staff, targets_of(scenario))
     return metrics.assign(replication=replication)

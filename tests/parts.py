@@ -43,7 +43,7 @@ class Parts:
                            self.log)
 
     def run_until(self, until: float) -> None:
-        self.clock.run(until, [], None)
+        self.clock.run(until, [])
 
 
 def assemble(scenario: Scenario, rows: list[dict]) -> Parts:

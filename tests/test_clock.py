@@ -27,7 +27,7 @@ def test_callbacks_run_in_time_order_and_same_time_in_scheduling_order():
     seen = []
     for time, name in ((5.0, "b"), (1.0, "a"), (5.0, "c"), (9.0, "d")):
         clock.at(time, lambda event: seen.append((clock.now, event.value)), name)
-    clock.run(until=100.0, arrival_times=[], on_arrival=None)
+    clock.run(until=100.0, arrival_times=[])
     assert seen == [(1.0, "a"), (5.0, "b"), (5.0, "c"), (9.0, "d")]
 
 
@@ -40,7 +40,7 @@ def test_a_time_in_the_past_runs_now_and_events_at_the_horizon_do_not_run():
 
     clock.at(7.0, first)
     clock.at(10.0, lambda e: seen.append(("horizon", clock.now)))
-    clock.run(until=10.0, arrival_times=[], on_arrival=None)
+    clock.run(until=10.0, arrival_times=[])
     assert seen == [("late", 7.0)]
     assert clock.now == 10.0
 
@@ -51,7 +51,7 @@ def test_an_event_whose_time_no_delay_reaches_still_sees_its_exact_time():
     clock = Clock()
     seen = []
     clock.at(base, lambda e: clock.at(exact, lambda e2: seen.append(clock.now)))
-    clock.run(until=100.0, arrival_times=[], on_arrival=None)
+    clock.run(until=100.0, arrival_times=[])
     assert seen == [exact]
 
 
@@ -68,7 +68,8 @@ def _trace(inline: bool) -> list:
             clock.at(times[i + 1], lambda e: trace.append(("next arrival's time", e.value, clock.now)), i)
 
     clock.at(2.0, lambda e: trace.append(("scheduled first", None, clock.now)))
-    clock.run(until=10.0, arrival_times=times, on_arrival=arrival, inline=inline)
+    clock.run(until=10.0, arrival_times=times, arrival_kinds=[0] * len(times), handlers=[arrival],
+              inline=inline)
     return trace
 
 

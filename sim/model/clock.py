@@ -17,7 +17,7 @@ from scheduling by time.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import simpy
@@ -26,12 +26,8 @@ from simpy.events import Timeout
 Callback = Callable[["Wake"], None]
 
 
-class Wake(Timeout):
-    """A timeout that calls `callback(event)` when due; `event.value` is its payload."""
-
-    def __init__(self, env: simpy.Environment, delay: float, callback: Callback, payload: Any) -> None:
-        Timeout.__init__(self, env, delay, payload)
-        self.callbacks.append(callback)
+# The events the clock schedules: SimPy timeouts with one callback; `event.value` is the payload.
+Wake = Timeout
 
 
 def delay_to(now: float, time: float) -> float:
@@ -62,6 +58,8 @@ class Clock:
     def __init__(self) -> None:
         self.env = simpy.Environment()
         self.now = 0.0
+        self._base = 0.0  # SimPy's `now`: the time of the last event stepped (behind `now` during an arrival)
+        self._head = math.inf  # earliest time in SimPy's queue, while an arrival is being handled
         self._due = math.inf  # when the next arrival is due
         self._deferred: list[tuple[float, Callback, Any]] = []
 
@@ -72,19 +70,23 @@ class Clock:
         if time == self._due:
             self._deferred.append((time, callback, payload))
             return
-        base = self.env.now
+        base = self._base
         delay = time - base
         if base + delay != time:
             self._schedule(time, callback, payload)
             return
-        Wake(self.env, delay, callback, payload)
+        if time < self._head:
+            self._head = time
+        Timeout(self.env, delay, payload).callbacks.append(callback)
 
     def _schedule(self, time: float, callback: Callback, payload: Any = None) -> None:
-        base = self.env.now
+        base = self._base
         delay = delay_to(base, time)
         if base + delay != time:  # SimPy's queue holds the nearest time; the event still runs at `time`
             callback = self._at_exactly(time, callback)
-        Wake(self.env, delay, callback, payload)
+        if base + delay < self._head:
+            self._head = base + delay
+        Timeout(self.env, delay, payload).callbacks.append(callback)
 
     def _at_exactly(self, time: float, callback: Callback) -> Callback:
         def call(event: Wake) -> None:
@@ -93,11 +95,12 @@ class Clock:
 
         return call
 
-    def run(self, until: float, arrival_times, on_arrival: Callable[[int, float], None],
-            inline: bool = True) -> None:
+    def run(self, until: float, arrival_times, arrival_kinds=None,
+            handlers: Sequence[Callable[[int, float], None]] = (), inline: bool = True) -> None:
         """Process events and arrivals in time order until `until` (events due at `until` are not).
 
-        `arrival_times[i]` is when arrival `i` is due, in order. With `inline` (the default) an
+        `arrival_times[i]` is when arrival `i` is due, in order; `handlers[arrival_kinds[i]](i, now)`
+        handles it (the engine has one handler per call kind). With `inline` (the default) an
         arrival due before the next event is handled without a round trip through the queue;
         without it each arrival is an event (kept to test that both give the same results).
         """
@@ -110,30 +113,34 @@ class Clock:
                 i = event.value
                 if i + 1 < count:
                     self._schedule(arrival_times[i + 1], arrive, i + 1)
-                on_arrival(i, self.now)
+                handlers[arrival_kinds[i]](i, self.now)
 
             if n:
                 self._schedule(arrival_times[0], arrive, 0)
             n = 0
         peek, step = env.peek, env.step
+        deferred = self._deferred
         i = 0
         due = self._due = arrival_times[0] if n else math.inf
+        head = peek()
         while True:
-            head = peek()
             if due < head and due < until:
                 self.now = due
                 current = i
                 i += 1
                 self._due = arrival_times[i] if i < n else math.inf
-                if self._deferred:
-                    for time, callback, payload in self._deferred:
+                self._head = head  # lowered by whatever the arrival schedules
+                if deferred:
+                    for time, callback, payload in deferred:
                         self._schedule(time, callback, payload)
-                    self._deferred.clear()
-                on_arrival(current, due)
+                    deferred.clear()
+                handlers[arrival_kinds[current]](current, due)
                 due = self._due
+                head = self._head
             elif head < until:
-                self.now = head
+                self.now = self._base = head
                 step()
+                head = peek()
             else:
                 break
         self.now = until

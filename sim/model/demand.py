@@ -160,6 +160,7 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
         })
 
     columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]} if parts else None
+    del parts
     if columns is not None:
         columns.update(_origin_attributes(layout, columns["origin"]), log_row=np.full(len(columns["origin"]), -1, np.int32))
     if replayed:
@@ -169,7 +170,9 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
     if columns is None:
         return no_calls()
     order = np.argsort(columns["created_min"], kind="stable")
-    return Calls(**{name: values[order] for name, values in columns.items()})
+    for name in columns:  # one column at a time, so a year's calls are not held twice
+        columns[name] = columns[name][order]
+    return Calls(**columns)
 
 
 def _origin_attributes(layout: CityLayout, origin: np.ndarray) -> dict[str, np.ndarray]:

@@ -26,7 +26,7 @@ class StationDesk:
         staff = workforce.staff
         n_stations = len(layout.stations)
         self.queues = StationQueues(n_stations, memoryview(calls.patience_min), self._abandon)
-        self._citizens_at = self.queues.queues
+        self.citizens_at = self.queues.queues  # per station, the waiting citizens (truthy if any); read only
         self._station = memoryview(calls.station)
         self._priority = memoryview(calls.priority)
         self._created = memoryview(calls.created_min)
@@ -61,11 +61,11 @@ class StationDesk:
         self.wake_when_back(station, now)
 
     def has_queue(self, station: int) -> bool:
-        return bool(self._citizens_at[station])
+        return bool(self.citizens_at[station])
 
     def next_citizen(self, station: int, now: float) -> Entry | None:
         """The citizen to serve next at `station` (those who gave up are dropped), or None."""
-        return self.queues.head(station, now) if self._citizens_at[station] else None
+        return self.queues.head(station, now) if self.citizens_at[station] else None
 
     def serve_next(self, s: int, station: int, now: float) -> None:
         """`s` serves the citizen `next_citizen` returned."""
@@ -80,7 +80,7 @@ class StationDesk:
     def assistant_free(self, s: int, now: float) -> None:
         """On-duty desk assistant `s` finished a job: the next citizen, or wait for one."""
         home = self.workforce.staff.home[s]
-        if self._citizens_at[home]:
+        if self.citizens_at[home]:
             entry = self.queues.head(home, now)
             if entry is not None:
                 self.serve_next(s, home, now)
@@ -101,9 +101,11 @@ class StationDesk:
         """An idle officer of `station` who is at the station (not out, not on prevention work)."""
         workforce = self.workforce
         staff = workforce.staff
+        on_duty, busy, t1, x1, y1 = staff.on_duty, staff.busy, staff.t1v, staff.x1v, staff.y1v
+        prevention = workforce.does_prevention if workforce.prevention_now else None
         for s in self.station_officers[station]:
-            if staff.on_duty[s] and not staff.busy[s] and staff.at_home(s, now):
-                if not workforce.on_prevention(s):
+            if on_duty[s] and not busy[s] and t1[s] <= now and x1[s] == staff.home_x[s] and y1[s] == staff.home_y[s]:
+                if prevention is None or not prevention[s]:
                     return s
         return -1
 

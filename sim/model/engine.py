@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 
-from ..scenario.kinds import FIELD
+from ..scenario.kinds import CALL_KINDS, FIELD
 from .city import CityLayout
 from .clock import Clock, Wake
 from .demand import Calls
@@ -36,12 +36,13 @@ class Engine:
         self.records = CallRecords(len(calls))
         self.log = RunLog(warmup_min)
         self.workforce = Workforce(layout, calls, self.clock, self.records, self.log)
-        self.workforce.on_idle = self._on_idle
+        self.workforce.on_idle = self._next_work
         self.staff = self.workforce.staff
         self.desk = StationDesk(layout, calls, self.clock, self.records, self.workforce)
+        self.workforce.on_desk_idle = self.desk.assistant_free
+        self._citizens_at = self.desk.citizens_at  # read only: whether anyone waits at each station
         self.policy = make_policy(scenario.dispatch, layout, calls, self.workforce, self.clock, self.log)
         self.prevention_windows = prevention_windows(scenario, total_min / 1440.0)
-        self._kind = memoryview(calls.kind)
 
     def run(self) -> None:
         clock = self.clock
@@ -57,7 +58,8 @@ class Engine:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            clock.run(self.total_min, memoryview(self.calls.created_min), self._on_arrival, self.inline_arrivals)
+            clock.run(self.total_min, memoryview(self.calls.created_min), memoryview(self.calls.kind),
+                      self._arrival_handlers(), self.inline_arrivals)
         finally:
             if collecting:
                 gc.enable()
@@ -68,18 +70,9 @@ class Engine:
 
     # --- routing ----------------------------------------------------------------------------
 
-    def _on_arrival(self, i: int, now: float) -> None:
-        if self._kind[i] == FIELD:
-            self.policy.on_call(i, now)
-        else:
-            self.desk.new_call(i, now)
-
-    def _on_idle(self, s: int, now: float) -> None:
-        """Member `s` has just finished a job (or a prevention window ended): find their next work."""
-        if self.workforce.desk_only[s] and self.staff.on_duty[s]:
-            self.desk.assistant_free(s, now)
-        else:
-            self._next_work(s, now)
+    def _arrival_handlers(self) -> list:
+        """Field calls go to the dispatch policy, walk-in and desk calls to the station desk."""
+        return [self.policy.on_call if k == FIELD else self.desk.new_call for k in range(len(CALL_KINDS))]
 
     def _next_work(self, s: int, now: float) -> None:
         """Idle member `s` takes the most urgent work it may do, or becomes free."""
@@ -89,11 +82,12 @@ class Engine:
             workforce.go_home(s, now)
             return
         home = staff.home[s]
-        on_prevention = workforce.on_prevention(s)
-        field_call = self.policy.call_for(s, on_prevention) if staff.field_ok[s] else None
-        at_home = staff.at_home(s, now)
+        on_prevention = workforce.prevention_now and workforce.does_prevention[s]
+        policy = self.policy
+        field_call = policy.call_for(s, on_prevention) if policy.waiting and staff.field_ok[s] else None
+        at_home = staff.t1v[s] <= now and staff.x1v[s] == staff.home_x[s] and staff.y1v[s] == staff.home_y[s]
         desk_call = None
-        if at_home and not on_prevention:
+        if at_home and not on_prevention and self._citizens_at[home]:
             desk_call = self.desk.next_citizen(home, now)
         if field_call is not None and (desk_call is None or field_call <= desk_call):
             self.policy.assign(s, field_call[2], now)
@@ -103,7 +97,7 @@ class Engine:
             return
         if workforce.desk_only[s]:
             self.desk.wait_idle(s)
-        if workforce.stand_by(s, now, at_home) and self.desk.has_queue(home):
+        if workforce.stand_by(s, now, at_home) and self._citizens_at[home]:
             self.desk.wake_when_back(home, now)
 
     # --- shifts and prevention --------------------------------------------------------------

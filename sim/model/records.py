@@ -73,8 +73,11 @@ class CallRecords:
 
     def table(self, layout: CityLayout, calls: Calls, replication: int, warmup_min: float,
               horizon_min: float) -> pa.Table:
-        """One row per call created after the warm-up; anything after the horizon is unknown."""
-        keep = calls.created_min >= warmup_min
+        """One row per call created after the warm-up; anything after the horizon is unknown (set to
+        NaN in the buffers themselves: a year of calls is not copied, so call this once, last)."""
+        # Calls are sorted by creation, so those after the warm-up are a slice: views, not copies.
+        first = int(np.searchsorted(calls.created_min, warmup_min, side="left"))
+        keep = slice(first, None)
         created = calls.created_min[keep]
         dispatched = self.dispatched[keep]
         arrived = self.arrived[keep]
@@ -83,34 +86,22 @@ class CallRecords:
         referred_at = self.referred_at[keep]
         cancelled_at = self.cancelled_at[keep]
         for column in (dispatched, arrived, completed):
-            column[column > horizon_min] = np.nan
-        abandoned = ~np.isnan(abandoned_at)
-        referred = ~np.isnan(referred_at)
-        cancelled = ~np.isnan(cancelled_at)
-        done = ~np.isnan(completed)
-        outcome = np.where(done, 0, np.where(abandoned, 1, np.where(referred, 3, np.where(cancelled, 4, 2))))
-        outcome = outcome.astype(np.int8)
-        left_at = np.fmin(abandoned_at, np.fmin(referred_at, cancelled_at))
-        wait = np.where(np.isnan(left_at), dispatched - created, left_at - created)
-        response = arrived - created
+            column[column > horizon_min] = np.nan  # in place: the buffers are not read after this
         priority = calls.priority[keep]
         kind = calls.kind[keep]
-        targets = layout.scenario.targets
-        target = np.array([targets.for_priority(p) for p in range(5)])[priority]
-        target = np.where(kind == KINDS.index("walk_in"), targets.walk_in_wait_min, target)  # desk: its priority's
-        within = pa.array(response <= target, mask=np.isnan(response))
         station = self.station[keep]
-        lon, lat = layout.projection.to_lonlat(calls.x_km[keep], calls.y_km[keep])
-        n = int(keep.sum())
+        n = len(created)
         station_names = [s.name for s in layout.stations] + [""]
 
         def labels(codes: np.ndarray, names: list[str], index_type) -> pa.DictionaryArray:
             return pa.DictionaryArray.from_arrays(pa.array(codes, type=index_type), pa.array(names))
 
+        # Column by column, in the schema's order, each temporary freed once converted: a year's
+        # table is built with a column or two of scratch space rather than all of them.
         columns = {
             "scenario": labels(np.zeros(n, dtype=np.int8), [layout.scenario.name], pa.int8()),
             "replication": pa.array(np.full(n, replication, dtype=np.int32)),
-            "call_id": pa.array(np.flatnonzero(keep).astype(np.int64)),
+            "call_id": pa.array(np.arange(first, first + n, dtype=np.int64)),
             "call_type": labels(calls.call_type[keep].astype(np.int16), layout.type_names, pa.int16()),
             "priority": pa.array(priority),
             "kind": labels(kind, list(KINDS), pa.int8()),
@@ -124,27 +115,41 @@ class CallRecords:
             "dispatched_min": unknown_as_null(dispatched),
             "arrived_min": unknown_as_null(arrived),
             "completed_min": unknown_as_null(completed),
-            "wait_min": unknown_as_null(wait),
-            "travel_min": unknown_as_null(arrived - dispatched),
-            "response_min": unknown_as_null(response),
-            "within_target": within,
-            "officers": pa.array(self.officers[keep]),
-            "preempted": pa.array(self.preempted[keep]),
-            # Only the labels in use beyond the first three, so runs without the new outcomes keep
-            # byte-identical tables.
-            "outcome": labels(outcome, list(OUTCOMES[:max(PLAIN_OUTCOMES, int(outcome.max(initial=0)) + 1)]),
-                              pa.int8()),
-            "lon": pa.array(lon.astype(np.float32)),
-            "lat": pa.array(lat.astype(np.float32)),
-            "log_call_id": _log_call_ids(layout, calls, keep),
         }
+        abandoned = ~np.isnan(abandoned_at)
+        referred = ~np.isnan(referred_at)
+        cancelled = ~np.isnan(cancelled_at)
+        left_at = np.fmin(abandoned_at, np.fmin(referred_at, cancelled_at))
+        columns["wait_min"] = unknown_as_null(np.where(np.isnan(left_at), dispatched - created, left_at - created))
+        del left_at
+        columns["travel_min"] = unknown_as_null(arrived - dispatched)
+        response = arrived - created
+        columns["response_min"] = unknown_as_null(response)
+        targets = layout.scenario.targets
+        target = np.array([targets.for_priority(p) for p in range(5)])[priority]
+        target = np.where(kind == KINDS.index("walk_in"), targets.walk_in_wait_min, target)  # desk: its priority's
+        columns["within_target"] = pa.array(response <= target, mask=np.isnan(response))
+        del response, target
+        columns["officers"] = pa.array(self.officers[keep])
+        columns["preempted"] = pa.array(self.preempted[keep])
+        outcome = np.where(~np.isnan(completed), 0, np.where(abandoned, 1, np.where(
+            referred, 3, np.where(cancelled, 4, 2)))).astype(np.int8)
+        # Only the labels in use beyond the first three, so runs without the new outcomes keep
+        # byte-identical tables.
+        columns["outcome"] = labels(outcome, list(OUTCOMES[:max(PLAIN_OUTCOMES, int(outcome.max(initial=0)) + 1)]),
+                                    pa.int8())
+        lon, lat = layout.projection.to_lonlat(calls.x_km[keep], calls.y_km[keep])
+        columns["lon"] = pa.array(lon.astype(np.float32))
+        del lon
+        columns["lat"] = pa.array(lat.astype(np.float32))
+        del lat
+        columns["log_call_id"] = _log_call_ids(layout, calls, keep, n)
         return pa.table(columns, schema=CALLS_SCHEMA)
 
 
-def _log_call_ids(layout: CityLayout, calls: Calls, keep: np.ndarray) -> pa.Array:
+def _log_call_ids(layout: CityLayout, calls: Calls, keep: slice, n: int) -> pa.Array:
     """The log's own id of each replayed call, so results line up call by call with the log; null else."""
     log = layout.scenario.demand_log
-    n = int(keep.sum())
     if log is None or log.calls is None or calls.log_row is None:
         return pa.nulls(n, pa.string())
     rows = calls.log_row[keep]

@@ -49,39 +49,27 @@ class WaitingMonitor:
 class RunLog:
     def __init__(self, warmup_min: float) -> None:
         self.field_waiting = WaitingMonitor(warmup_min)
-        self._busy_staff = array("i")
-        self._busy_start = array("d")
-        self._busy_service_end = array("d")
-        self._busy_end = array("d")
-        self._overtime_staff = array("i")
-        self._overtime_start = array("d")
-        self._overtime_end = array("d")
+        # One flat array per kind of interval, a row of floats per interval (staff numbers are
+        # exact as floats): one append per job instead of one per column.
+        self._busy = array("d")
+        self._overtime = array("d")
 
     def job(self, s: int, start: float, service_end: float, end: float) -> None:
-        self._busy_staff.append(s)
-        self._busy_start.append(start)
-        self._busy_service_end.append(service_end)
-        self._busy_end.append(end)
+        self._busy.extend((s, start, service_end, end))
 
     def overtime(self, s: int, start: float, end: float) -> None:
-        self._overtime_staff.append(s)
-        self._overtime_start.append(start)
-        self._overtime_end.append(end)
+        self._overtime.extend((s, start, end))
 
+    # Read after the run: the times are views on the log (a year's jobs are not copied), and the
+    # log refuses further intervals while a view is alive.
     def busy_intervals(self) -> BusyIntervals:
-        return BusyIntervals(
-            staff=np.frombuffer(self._busy_staff, dtype=np.int32),
-            start_min=np.frombuffer(self._busy_start, dtype=float),
-            service_end_min=np.frombuffer(self._busy_service_end, dtype=float),
-            end_min=np.frombuffer(self._busy_end, dtype=float),
-        )
+        rows = np.frombuffer(self._busy, dtype=float).reshape(-1, 4)
+        return BusyIntervals(staff=rows[:, 0].astype(np.int32), start_min=rows[:, 1],
+                             service_end_min=rows[:, 2], end_min=rows[:, 3])
 
     def overtime_intervals(self) -> OvertimeIntervals:
-        return OvertimeIntervals(
-            staff=np.frombuffer(self._overtime_staff, dtype=np.int32),
-            start_min=np.frombuffer(self._overtime_start, dtype=float),
-            end_min=np.frombuffer(self._overtime_end, dtype=float),
-        )
+        rows = np.frombuffer(self._overtime, dtype=float).reshape(-1, 3)
+        return OvertimeIntervals(staff=rows[:, 0].astype(np.int32), start_min=rows[:, 1], end_min=rows[:, 2])
 
     def field_waiting_area(self) -> float:
         """Call-minutes spent waiting for an officer after the warm-up (up to the last change)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -38,17 +39,23 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     shifts = roster(layout, streams, total_days)
     engine = Engine(layout, calls, shifts, total_min, warmup_min)
     engine.run()
+    records, log = engine.records, engine.log
+    staff = staff_time(layout, shifts, log.busy_intervals(), log.overtime_intervals(), engine.prevention_windows,
+                       warmup_min, total_min, replication)
+    del engine  # a year's engine state and log, freed before the calls table is built beside the calls
     observed = total_min - warmup_min
-    table = engine.records.table(layout, calls, replication, warmup_min, total_min)
+    field_waiting_mean = log.field_waiting_area() / observed
+    del log
+    gc.collect()  # the parts refer to each other (callbacks), so only the collector frees them
+    n_calls = len(calls)
+    table = records.table(layout, calls, replication, warmup_min, total_min)
     return ReplicationResult(
         calls=table,
-        staff=staff_time(layout, shifts, engine.log.busy_intervals(), engine.log.overtime_intervals(),
-                         engine.prevention_windows, warmup_min, total_min,
-                         replication),
+        staff=staff,
         monitors={
             "observed_min": observed,
-            "field_waiting_mean": engine.log.field_waiting_area() / observed,
-            "calls_simulated": float(len(calls)),
+            "field_waiting_mean": field_waiting_mean,
+            "calls_simulated": float(n_calls),
             "calls_recorded": float(table.num_rows),
         },
     )

@@ -4,7 +4,8 @@ The only code that changes whether a member of staff is free (`Staff.busy`, `fre
 `free_any`, `on_duty`) or where they are going. A job is known in full when it is taken (travel,
 service, paperwork), so one `Wake` marks the moment its member is free again; each job carries a
 token, and a wake-up whose token is old (the job was suspended by preemption) is ignored.
-When a member becomes idle, `on_idle(s, now)` (the engine) finds them their next work.
+When a member becomes idle, `on_idle(s, now)` (the engine) finds them their next work
+(`on_desk_idle` for an on-duty desk-only assistant).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Workforce:
         after_job = scenario.dispatch.after_job_rule
         self.return_home = after_job == "return"
         self.on_idle: Callable[[int, float], None] = lambda s, now: None
+        self.on_desk_idle: Callable[[int, float], None] = lambda s, now: None  # an on-duty desk-only assistant
 
         n = staff.n
         self.token = [0] * n
@@ -148,12 +150,16 @@ class Workforce:
         now = self.clock.now
         self.log.job(s, self.job_start[s], self.job_end_service[s], now)
         self.job_call[s] = -1
-        if not self.desk_only[s]:
-            self._job_prio_v[s] = 0
-            if s in self.suspended:
-                self._resume(s, now)
-                return
-        self.staff.busy[s] = False
+        staff = self.staff
+        if self.desk_only[s]:
+            staff.busy[s] = False
+            (self.on_desk_idle if staff.on_duty[s] else self.on_idle)(s, now)
+            return
+        self._job_prio_v[s] = 0
+        if s in self.suspended:
+            self._resume(s, now)
+            return
+        staff.busy[s] = False
         self.on_idle(s, now)
 
     def _on_free_at_station(self, event: Wake) -> None:

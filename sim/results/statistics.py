@@ -47,6 +47,12 @@ def _quantile(q: float):
     return f
 
 
+# The columns of calls.parquet that `replication_metrics` reads: a year of calls read whole into
+# pandas takes several hundred MB; these few take a fraction of it.
+METRIC_CALL_COLUMNS = ("kind", "outcome", "response_min", "priority", "district", "created_min",
+                       "dispatched_min", "wait_min", "station_kind")
+
+
 def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     """All metrics of one replication's calls and staff time, as tidy rows."""
     rows: list[tuple[str, str, str, float]] = []

@@ -20,7 +20,7 @@ from ..atomic import replace_folder, write_json_atomic
 from ..experiment.tasks import read_monitors
 from ..scenario.schema import Scenario
 from .manifest import manifest
-from .statistics import Targets, across_replications, replication_metrics
+from .statistics import METRIC_CALL_COLUMNS, Targets, across_replications, replication_metrics
 
 CALLS = "calls.parquet"
 STAFF = "staff.parquet"
@@ -57,11 +57,15 @@ def finalize_run(parts: Path, scenario: Scenario, seed: int, out: Path) -> dict[
             pq.ParquetWriter(staged / STAFF, staff.schema) as staff_out:
         for replication in replications:
             name = f"replication={replication:04d}.parquet"
-            call_table = pq.read_table(parts / "calls" / f"scenario={scenario.name}" / name)
+            call_part = parts / "calls" / f"scenario={scenario.name}" / name
+            call_table = pq.read_table(call_part)
             staff_table = pq.read_table(parts / "staff" / f"scenario={scenario.name}" / name)
             calls_out.write_table(call_table, row_group_size=max(call_table.num_rows, 1))
             staff_out.write_table(staff_table)
-            metrics = replication_metrics(call_table.to_pandas(), staff_table.to_pandas(), targets)
+            del call_table  # before the metrics, which need only a few columns
+            call_frame = pq.read_table(call_part, columns=list(METRIC_CALL_COLUMNS)).to_pandas()
+            metrics = replication_metrics(call_frame, staff_table.to_pandas(), targets)
+            del call_frame
             per_replication.append(metrics.assign(replication=replication))
 
     tidy = pd.concat(per_replication, ignore_index=True)
