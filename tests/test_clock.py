@@ -84,3 +84,47 @@ def test_arrivals_handled_inline_keep_the_order_of_one_event_per_arrival():
         ("same time", 1), ("next arrival's time", 1), ("same time", 2),
         ("arrival", 3), ("next arrival's time", 2), ("same time", 3),
     ]
+
+
+def _tied_trace(light: bool, inline: bool) -> list:
+    """Events, job ends and arrivals on a coarse grid, so that many fall at the same time; each
+    schedules more of both. With `light`, job ends go to the light queue, else to SimPy's."""
+    rng = np.random.default_rng(7)
+    clock = Clock()
+    trace = []
+    times = np.sort(rng.integers(0, 40, 30)).astype(float).tolist()
+
+    def job_end(member, token):
+        trace.append(("job end", member, token, clock.now))
+        if token < 3:
+            later(member, token + 1)
+
+    def event(e):
+        trace.append(("event", e.value, clock.now))
+        if e.value < 60:
+            clock.at(clock.now + float(rng.integers(0, 3)), event, e.value + 20)
+
+    def later(member, token):
+        time = clock.now + float(rng.integers(0, 4))
+        if light:
+            clock.at_job_end(time, job_end, member, token)
+        else:
+            clock.at(time, lambda e: job_end(*e.value), (member, token))
+
+    def arrival(i, now):
+        trace.append(("arrival", i, now))
+        later(i, 0)
+        if i % 3 == 0:
+            clock.at(now + float(rng.integers(0, 2)), event, i)
+
+    for k in range(5):
+        clock.at(float(2 * k), event, 100 + k)
+    clock.run(until=60.0, arrival_times=times, arrival_kinds=[0] * len(times), handlers=[arrival], inline=inline)
+    return trace
+
+
+def test_job_ends_in_the_light_queue_keep_simpys_order_with_events_and_arrivals():
+    ties = _tied_trace(light=False, inline=False)
+    assert len(ties) > 100 and len({entry[-1] for entry in ties}) < len(ties) / 3  # many at one time
+    for inline in (False, True):
+        assert _tied_trace(light=True, inline=inline) == ties

@@ -16,6 +16,7 @@ from scheduling by time.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -53,15 +54,25 @@ class Clock:
     outside the queue keeps that order: it counts as scheduled when the previous arrival was
     handled (as a source process would schedule it), so an event scheduled later for exactly the
     arrival's time is held back (`_deferred`) and scheduled just before the arrival is handled.
+
+    The ends of jobs, one per call, are most of the events. They wait in a lighter queue of
+    their own (`at_job_end`: a heap of tuples, no SimPy event), merged with SimPy's queue and
+    the arrivals in the same order as if each were a SimPy event: by time, and on a tie by when
+    it was scheduled. A job end due at the same time as an event already in SimPy's queue (or
+    held back for an arrival) goes into SimPy's queue instead, behind it; so a job end in the
+    light queue was scheduled before every SimPy event of its time, and goes first on a tie.
     """
 
     def __init__(self) -> None:
         self.env = simpy.Environment()
         self.now = 0.0
         self._base = 0.0  # SimPy's `now`: the time of the last event stepped (behind `now` during an arrival)
-        self._head = math.inf  # earliest time in SimPy's queue, while an arrival is being handled
+        self._head = math.inf  # earliest time in SimPy's queue, while an arrival or job end is being handled
         self._due = math.inf  # when the next arrival is due
         self._deferred: list[tuple[float, Callback, Any]] = []
+        self._jobs: list[tuple[float, int, Callable[[int, int], None], int, int]] = []  # the light queue
+        self._jobs_scheduled = 0  # tie-breaker: job ends of one time run in scheduling order
+        self._pending: dict[float, int] = {}  # SimPy's queue: how many events at each time
 
     def at(self, time: float, callback: Callback, payload: Any = None) -> None:
         """Call `callback(event)` at `time` (at once, after what is already due, if `time` is past)."""
@@ -77,15 +88,35 @@ class Clock:
             return
         if time < self._head:
             self._head = time
+        pending = self._pending
+        pending[time] = pending.get(time, 0) + 1
         Timeout(self.env, delay, payload).callbacks.append(callback)
+
+    def at_job_end(self, time: float, callback: Callable[[int, int], None], member: int, token: int) -> None:
+        """Call `callback(member, token)` at `time`, in the light queue (see the class)."""
+        if time < self.now:
+            time = self.now
+        if time == self._due or time in self._pending:
+            self.at(time, self._job_end_event, (callback, member, token))
+            return
+        self._jobs_scheduled += 1
+        heapq.heappush(self._jobs, (time, self._jobs_scheduled, callback, member, token))
+
+    @staticmethod
+    def _job_end_event(event: Wake) -> None:
+        callback, member, token = event.value
+        callback(member, token)
 
     def _schedule(self, time: float, callback: Callback, payload: Any = None) -> None:
         base = self._base
         delay = delay_to(base, time)
         if base + delay != time:  # SimPy's queue holds the nearest time; the event still runs at `time`
             callback = self._at_exactly(time, callback)
-        if base + delay < self._head:
-            self._head = base + delay
+        queued = base + delay
+        if queued < self._head:
+            self._head = queued
+        pending = self._pending
+        pending[queued] = pending.get(queued, 0) + 1
         Timeout(self.env, delay, payload).callbacks.append(callback)
 
     def _at_exactly(self, time: float, callback: Callback) -> Callback:
@@ -120,11 +151,16 @@ class Clock:
             n = 0
         peek, step = env.peek, env.step
         deferred = self._deferred
+        jobs, pending, pop_job = self._jobs, self._pending, heapq.heappop
+        inf = math.inf
         i = 0
-        due = self._due = arrival_times[0] if n else math.inf
+        due = self._due = arrival_times[0] if n else inf
         head = peek()
         while True:
-            if due < head and due < until:
+            job = jobs[0][0] if jobs else inf
+            if due < head and due < job:
+                if due >= until:
+                    break
                 self.now = due
                 current = i
                 i += 1
@@ -137,9 +173,22 @@ class Clock:
                 handlers[arrival_kinds[current]](current, due)
                 due = self._due
                 head = self._head
+            elif job <= head:  # on a tie, the job end was scheduled first (see `at_job_end`)
+                if job >= until:
+                    break
+                self.now = job
+                self._head = head
+                _, _, callback, member, token = pop_job(jobs)
+                callback(member, token)
+                head = self._head
             elif head < until:
                 self.now = self._base = head
                 step()
+                left = pending[head] - 1
+                if left:
+                    pending[head] = left
+                else:
+                    del pending[head]
                 head = peek()
             else:
                 break

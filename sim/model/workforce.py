@@ -2,7 +2,7 @@
 
 The only code that changes whether a member of staff is free (`Staff.busy`, `free_field`,
 `free_any`, `on_duty`) or where they are going. A job is known in full when it is taken (travel,
-service, paperwork), so one `Wake` marks the moment its member is free again; each job carries a
+service, paperwork), so one job end (`Clock.at_job_end`) marks the moment its member is free again; each job carries a
 token, and a wake-up whose token is old (the job was suspended by preemption) is ignored.
 When a member becomes idle, `on_idle(s, now)` (the engine) finds them their next work
 (`on_desk_idle` for an on-duty desk-only assistant).
@@ -17,7 +17,7 @@ import numpy as np
 
 from ..scenario.kinds import ROLE_ASSISTANT, ROLE_INSPECTOR
 from .city import CityLayout
-from .clock import Clock, Wake
+from .clock import Clock
 from .demand import Calls
 from .records import CallRecords
 from .runlog import RunLog
@@ -104,7 +104,7 @@ class Workforce:
             self.job_free[s] = free_at
             if self.preemption:
                 self._job_prio_v[s] = self._priority[i]
-            self.clock.at(free_at, self._free, (s, token))
+            self.clock.at_job_end(free_at, self._free, s, token)
             return
         self.job_end_service[s] = math.inf  # on scene, waiting for the rest of the team
         team = self._teams.setdefault(i, [])
@@ -123,7 +123,7 @@ class Workforce:
         self.records.completed_v[i] = end
         self.job_end_service[s] = end
         self.job_free[s] = free_at
-        self.clock.at(free_at, self._free, (s, self.token[s]))
+        self.clock.at_job_end(free_at, self._free, s, self.token[s])
 
     def serve(self, s: int, i: int, now: float) -> None:
         """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
@@ -139,12 +139,11 @@ class Workforce:
         records.arrived_v[i] = now
         records.completed_v[i] = end
         records.officers_v[i] = 1
-        self.clock.at(free_at, self._free, (s, token))
+        self.clock.at_job_end(free_at, self._free, s, token)
 
     # --- becoming free ----------------------------------------------------------------------
 
-    def _on_free(self, event: Wake) -> None:
-        s, token = event.value
+    def _on_free(self, s: int, token: int) -> None:
         if token != self.token[s]:
             return
         now = self.clock.now
@@ -162,11 +161,10 @@ class Workforce:
         staff.busy[s] = False
         self.on_idle(s, now)
 
-    def _on_free_at_station(self, event: Wake) -> None:
-        s, token = event.value
+    def _on_free_at_station(self, s: int, token: int) -> None:
         if token == self.token[s] and s not in self.suspended:
             self.staff.place(s, self.staff.home_x[s], self.staff.home_y[s])
-        self._on_free(event)
+        self._on_free(s, token)
 
     def on_prevention(self, s: int) -> bool:
         """Whether idle member `s` is out on prevention work now (and so takes only priority-1 calls)."""
@@ -235,7 +233,7 @@ class Workforce:
         self.job_end_service[s] = end
         self.job_free[s] = end + left_paperwork
         self._job_prio_v[s] = self._priority[i]
-        self.clock.at(end + left_paperwork, self._free, (s, self.token[s]))
+        self.clock.at_job_end(end + left_paperwork, self._free, s, self.token[s])
 
     # --- shifts, overtime and prevention ----------------------------------------------------
 
