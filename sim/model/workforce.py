@@ -66,6 +66,9 @@ class Workforce:
         # Bound once: scheduled once per job. With after_job = "respawn" a freed member is back at the
         # station at once; chosen here so that the other rules pay nothing for it.
         self._free = self._on_free_at_station if after_job == "respawn" else self._on_free
+        self._at_job_end = clock.at_job_end
+        self._minutes = self.travel.minutes
+        self._log_job = log.job
 
     # --- taking work ------------------------------------------------------------------------
 
@@ -82,11 +85,26 @@ class Workforce:
     def send(self, s: int, i: int, now: float) -> None:
         """Send officer `s` to field call `i` from wherever `s` is now."""
         staff = self.staff
-        token = self._claim(s)
+        staff.busy[s] = True  # `_claim`, `Staff.position` and `Staff.move_from` inline: once per field job
+        staff.free_field_v[s] = False
+        staff.free_any_v[s] = False
+        token = self.token[s] + 1
+        self.token[s] = token
         x, y = self._x[i], self._y[i]
-        px, py = (staff.x1v[s], staff.y1v[s]) if staff.t1v[s] <= now else staff.position(s, now)
-        arrive = now + self.travel.minutes(math.hypot(px - x, py - y), now)
-        staff.move_from(s, now, px, py, x, y, arrive)
+        t1v, x1v, y1v = staff.t1v, staff.x1v, staff.y1v
+        if t1v[s] <= now:
+            px, py = x1v[s], y1v[s]
+        else:
+            left = (t1v[s] - now) / staff.durv[s]
+            x1, y1 = x1v[s], y1v[s]
+            px, py = x1 - (x1 - staff.x0v[s]) * left, y1 - (y1 - staff.y0v[s]) * left
+        arrive = now + self._minutes(math.hypot(px - x, py - y), now)
+        staff.x0v[s] = px
+        staff.y0v[s] = py
+        x1v[s] = x
+        y1v[s] = y
+        t1v[s] = arrive
+        staff.durv[s] = arrive - now if arrive - now > 1e-9 else 1e-9
         self.job_call[s] = i
         self.job_start[s] = now
         records = self.records
@@ -104,7 +122,7 @@ class Workforce:
             self.job_free[s] = free_at
             if self.preemption:
                 self._job_prio_v[s] = self._priority[i]
-            self.clock.at_job_end(free_at, self._free, s, token)
+            self._at_job_end(free_at, self._free, s, token)
             return
         self.job_end_service[s] = math.inf  # on scene, waiting for the rest of the team
         team = self._teams.setdefault(i, [])
@@ -127,7 +145,12 @@ class Workforce:
 
     def serve(self, s: int, i: int, now: float) -> None:
         """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
-        token = self._claim(s)
+        staff = self.staff
+        staff.busy[s] = True  # `_claim` inline: once per desk job
+        staff.free_field_v[s] = False
+        staff.free_any_v[s] = False
+        token = self.token[s] + 1
+        self.token[s] = token
         end = now + self._service[i]
         free_at = end + self._paperwork[i]
         self.job_call[s] = i
@@ -139,7 +162,7 @@ class Workforce:
         records.arrived_v[i] = now
         records.completed_v[i] = end
         records.officers_v[i] = 1
-        self.clock.at_job_end(free_at, self._free, s, token)
+        self._at_job_end(free_at, self._free, s, token)
 
     # --- becoming free ----------------------------------------------------------------------
 
@@ -147,7 +170,7 @@ class Workforce:
         if token != self.token[s]:
             return
         now = self.clock.now
-        self.log.job(s, self.job_start[s], self.job_end_service[s], now)
+        self._log_job(s, self.job_start[s], self.job_end_service[s], now)
         self.job_call[s] = -1
         staff = self.staff
         if self.desk_only[s]:
@@ -181,7 +204,7 @@ class Workforce:
         if self.return_home and not at_home:
             x, y = (staff.x1v[s], staff.y1v[s]) if staff.t1v[s] <= now else staff.position(s, now)
             hx, hy = staff.home_x[s], staff.home_y[s]
-            staff.move_from(s, now, x, y, hx, hy, now + self.travel.minutes(math.hypot(x - hx, y - hy), now))
+            staff.move_from(s, now, x, y, hx, hy, now + self._minutes(math.hypot(x - hx, y - hy), now))
             return True
         return False
 
