@@ -106,8 +106,12 @@ class Staff:
             return int(c[0])
         if c.size <= SMALL_GROUP:
             best, best_d2 = -1, float("inf")
+            t1v, x1v, y1v = self.t1v, self.x1v, self.y1v
             for s in c.tolist():
-                px, py = self.position(s, now)
+                if t1v[s] <= now:
+                    px, py = x1v[s], y1v[s]
+                else:
+                    px, py = self.position(s, now)
                 d2 = (px - x) ** 2 + (py - y) ** 2
                 if d2 < best_d2:
                     best, best_d2 = s, d2

@@ -42,6 +42,11 @@ class PrecinctFirst(FieldDispatch):
         self.live_precinct = [0] * n_precincts
         self.live_district = [0] * n_districts
         self.live_neighbour = [0] * n_districts
+        # ... and per district, in the neighbour heaps its officers look at (those of its neighbours).
+        self.live_near = [0] * n_districts
+        self.looked_at_by = [[d for d in range(n_districts) if district in self.neighbours[d]]
+                             for district in range(n_districts)]
+        self.staff_precinct, self.staff_district = staff.precinct, staff.district
         self.level_of: dict[int, int] = {}
 
         # Waits before a call opens to the district and its neighbours, by (urgent, level).
@@ -91,6 +96,8 @@ class PrecinctFirst(FieldDispatch):
         else:
             heapq.heappush(self.neighbour_queue[district], entry)
             self.live_neighbour[district] += 1
+            for d in self.looked_at_by[district]:
+                self.live_near[d] += 1
 
     def remove(self, call: int, precinct: int, district: int) -> None:
         """`call` needs no more officers: it no longer counts in the heaps it sits in."""
@@ -100,16 +107,20 @@ class PrecinctFirst(FieldDispatch):
             self.live_district[district] -= 1
         if level >= NEIGHBOURS:
             self.live_neighbour[district] -= 1
+            for d in self.looked_at_by[district]:
+                self.live_near[d] -= 1
 
     def best_call_for(self, s: int) -> Entry | None:
-        district = self.staff.district[s]
-        precinct = self.staff.precinct[s]
+        district = self.staff_district[s]
+        precinct = self.staff_precinct[s]
         waiting = self.waiting
         best = head(self.precinct_queue[precinct], waiting) if self.live_precinct[precinct] else None
         if self.live_district[district]:
             other = head(self.district_queue[district], waiting)
             if other is not None and (best is None or other < best):
                 best = other
+        if not self.live_near[district]:
+            return best
         live = self.live_neighbour
         for neighbour in self.neighbours[district]:
             if live[neighbour]:
