@@ -62,7 +62,10 @@ def run_task(task: Task) -> Receipt:
     start = time.perf_counter()
     result = simulate(task.scenario, replication=task.replication, seed=task.seed)
     name, rep = task.scenario.name, task.replication
-    write_atomic(part_path(task.parts, "calls", name, rep), lambda tmp: pq.write_table(result.calls, tmp))
+    # One row group, as in the run folder's calls.parquet, so a lone replication's part is that file.
+    rows = max(result.calls.num_rows, 1)
+    write_atomic(part_path(task.parts, "calls", name, rep),
+                 lambda tmp: pq.write_table(result.calls, tmp, row_group_size=rows))
     write_atomic(part_path(task.parts, "staff", name, rep), lambda tmp: pq.write_table(result.staff, tmp))
     seconds = time.perf_counter() - start
     monitors = {**result.monitors, "replication": rep, "seed": task.seed, "seconds": seconds}

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
-from scipy import stats
 
 from ..atomic import write_json_atomic
 from ..logs import read_tidy_log
@@ -152,6 +151,8 @@ def _by_rank(observed: pd.DataFrame, simulated: pd.DataFrame, targets: dict[int,
 
 
 def _compare(mode: str, source: str, observed: pd.DataFrame, simulated: pd.DataFrame) -> CheckResult:
+    from scipy import stats  # imported here: a second and 60 MB that every other command would pay
+
     rows = []
     for group in sorted(set(observed["group"]) | set(simulated["group"])):
         seen, model = observed[observed["group"] == group], simulated[simulated["group"] == group]

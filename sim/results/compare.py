@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .intervals import mean_ci
 
@@ -45,6 +44,8 @@ def welch_ci(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, 
     if se == 0:
         return float(b.mean() - a.mean()), float(b.mean() - a.mean())
     dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    from scipy import stats  # imported here: a second and 60 MB that most commands never need
+
     half = stats.t.ppf(0.5 + level / 2, dof) * se
     diff = b.mean() - a.mean()
     return float(diff - half), float(diff + half)

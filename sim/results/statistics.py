@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..model.records import OUTCOMES
 from .intervals import mean_ci
@@ -178,6 +177,8 @@ def replications_needed(summary: pd.DataFrame, precision: float, level: float = 
 def _needed(mean: float, sd: float, precision: float, level: float, cap: int = 100_000) -> float:
     if not (np.isfinite(mean) and np.isfinite(sd)) or mean == 0:
         return np.nan
+    from scipy import stats  # imported here: a second and 60 MB that a one-replication run never needs
+
     target = precision * abs(mean)
     n = max(2, int(np.ceil((stats.norm.ppf(0.5 + level / 2) * sd / target) ** 2)))  # normal start
     while n < cap and stats.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n) > target:

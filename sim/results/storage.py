@@ -8,7 +8,9 @@ replication and across them, plus the manifest) and `scenario.json` (the resolve
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -53,16 +55,20 @@ def finalize_run(parts: Path, scenario: Scenario, seed: int, out: Path) -> dict[
     replications = sorted(int(p.split("replication=")[1].split(".")[0]) for p in calls.files)
 
     per_replication = []
-    with pq.ParquetWriter(staged / CALLS, calls.schema) as calls_out, \
+    lone = _lone_part(parts, scenario.name, replications)
+    if lone is not None:  # one replication: its part, one row group already, is the file
+        _link_or_copy(lone, staged / CALLS)
+    with (pq.ParquetWriter(staged / CALLS, calls.schema) if lone is None else nullcontext()) as calls_out, \
             pq.ParquetWriter(staged / STAFF, staff.schema) as staff_out:
         for replication in replications:
             name = f"replication={replication:04d}.parquet"
             call_part = parts / "calls" / f"scenario={scenario.name}" / name
-            call_table = pq.read_table(call_part)
             staff_table = pq.read_table(parts / "staff" / f"scenario={scenario.name}" / name)
-            calls_out.write_table(call_table, row_group_size=max(call_table.num_rows, 1))
+            if calls_out is not None:
+                call_table = pq.read_table(call_part)
+                calls_out.write_table(call_table, row_group_size=max(call_table.num_rows, 1))
+                del call_table  # before the metrics, which need only a few columns
             staff_out.write_table(staff_table)
-            del call_table  # before the metrics, which need only a few columns
             call_frame = pq.read_table(call_part, columns=list(METRIC_CALL_COLUMNS)).to_pandas()
             metrics = replication_metrics(call_frame, staff_table.to_pandas(), targets)
             del call_frame
@@ -78,6 +84,22 @@ def finalize_run(parts: Path, scenario: Scenario, seed: int, out: Path) -> dict[
     write_json_atomic(staged / SCENARIO, scenario.model_dump(mode="json"))
     replace_folder(staged, out)
     return summary
+
+
+def _lone_part(parts: Path, scenario: str, replications: list[int]) -> Path | None:
+    """The calls part of a run of one replication if it is one row group (as tasks write them)."""
+    if len(replications) != 1:
+        return None
+    part = parts / "calls" / f"scenario={scenario}" / f"replication={replications[0]:04d}.parquet"
+    return part if pq.read_metadata(part).num_row_groups <= 1 else None
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A second name for `source` (the parts are removed after the merge), or a copy across devices."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def read_summary(folder: Path) -> dict[str, Any]:
