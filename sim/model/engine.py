@@ -81,23 +81,23 @@ class Engine:
         if not staff.on_duty[s]:
             workforce.go_home(s, now)
             return
-        home = staff.home[s]
         on_prevention = workforce.prevention_now and workforce.does_prevention[s]
         policy = self.policy
         field_call = policy.call_for(s, on_prevention) if policy.waiting and staff.field_ok[s] else None
         at_home = staff.t1v[s] <= now and staff.x1v[s] == staff.home_x[s] and staff.y1v[s] == staff.home_y[s]
-        desk_call = None
-        if at_home and not on_prevention and self._citizens_at[home]:
+        home = staff.home[s]
+        citizens_at = self._citizens_at
+        if at_home and not on_prevention and citizens_at[home]:
             desk_call = self.desk.next_citizen(home, now)
-        if field_call is not None and (desk_call is None or field_call <= desk_call):
-            self.policy.assign(s, field_call[2], now)
-            return
-        if desk_call is not None:
-            self.desk.serve_next(s, home, now)
+            if desk_call is not None and (field_call is None or desk_call < field_call):
+                self.desk.serve_next(s, home, now)
+                return
+        if field_call is not None:
+            policy.assign(s, field_call[2], now)
             return
         if workforce.desk_only[s]:
             self.desk.wait_idle(s)
-        if workforce.stand_by(s, now, at_home) and self._citizens_at[home]:
+        if workforce.stand_by(s, now, at_home) and citizens_at[home]:
             self.desk.wake_when_back(home, now)
 
     # --- shifts and prevention --------------------------------------------------------------

@@ -72,20 +72,12 @@ class Workforce:
 
     # --- taking work ------------------------------------------------------------------------
 
-    def _claim(self, s: int) -> int:
-        """Mark `s` busy and return the token of the new job (older wake-ups become stale)."""
-        staff = self.staff
-        staff.busy[s] = True
-        staff.free_field_v[s] = False
-        staff.free_any_v[s] = False
-        token = self.token[s] + 1
-        self.token[s] = token
-        return token
-
     def send(self, s: int, i: int, now: float) -> None:
         """Send officer `s` to field call `i` from wherever `s` is now."""
         staff = self.staff
-        staff.busy[s] = True  # `_claim`, `Staff.position` and `Staff.move_from` inline: once per field job
+        # Busy, free for no call, with a new token (older job ends become stale); where `s` is and the
+        # trip (`Staff.position`, `Staff.move_from`) inline: this runs once per field call.
+        staff.busy[s] = True
         staff.free_field_v[s] = False
         staff.free_any_v[s] = False
         token = self.token[s] + 1
@@ -146,7 +138,7 @@ class Workforce:
     def serve(self, s: int, i: int, now: float) -> None:
         """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
         staff = self.staff
-        staff.busy[s] = True  # `_claim` inline: once per desk job
+        staff.busy[s] = True  # busy, free for no call, with a new token, as in `send`
         staff.free_field_v[s] = False
         staff.free_any_v[s] = False
         token = self.token[s] + 1
@@ -200,11 +192,21 @@ class Workforce:
         if not staff.field_ok[s]:
             return False
         staff.free_any_v[s] = True
-        staff.free_field_v[s] = not self.on_prevention(s)
+        staff.free_field_v[s] = not (self.prevention_now and self.does_prevention[s])
         if self.return_home and not at_home:
-            x, y = (staff.x1v[s], staff.y1v[s]) if staff.t1v[s] <= now else staff.position(s, now)
+            t1v, x1v, y1v = staff.t1v, staff.x1v, staff.y1v  # `Staff.move` inline: once per job
+            if t1v[s] <= now:
+                x, y = x1v[s], y1v[s]
+            else:
+                x, y = staff.position(s, now)
             hx, hy = staff.home_x[s], staff.home_y[s]
-            staff.move_from(s, now, x, y, hx, hy, now + self._minutes(math.hypot(x - hx, y - hy), now))
+            arrive = now + self._minutes(math.hypot(x - hx, y - hy), now)
+            staff.x0v[s] = x
+            staff.y0v[s] = y
+            x1v[s] = hx
+            y1v[s] = hy
+            t1v[s] = arrive
+            staff.durv[s] = arrive - now if arrive - now > 1e-9 else 1e-9
             return True
         return False
 
