@@ -55,8 +55,10 @@ METRIC_CALL_COLUMNS = ("kind", "outcome", "response_min", "priority", "district"
 def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     """All metrics of one replication's calls and staff time, as tidy rows."""
     rows: list[tuple[str, str, str, float]] = []
-    kind = calls["kind"].astype(str)
-    outcome = calls["outcome"].astype(str)
+    # Compared as they are read (categories): turning a year of labels into strings takes longer
+    # than every metric together.
+    kind = calls["kind"]
+    outcome = calls["outcome"]
     field = calls[kind == "field"]
     answered = field[field["response_min"].notna()]
     for by, key in (("all", None), ("priority", "priority"), ("district", "district")):
