@@ -211,7 +211,7 @@ def _ecdf_range(values: np.ndarray, target: float) -> tuple[float, bool]:
 
 def response_distribution(calls: pd.DataFrame, scenario: dict) -> go.Figure:
     """Share of field calls reached within x minutes (an ECDF on a fixed grid), one panel per priority."""
-    field = calls[(calls["kind"].astype(str) == "field") & calls["response_min"].notna()]
+    field = calls[(calls["kind"] == "field") & calls["response_min"].notna()]
     priorities = sorted(int(p) for p in field["priority"].unique())
     targets = (scenario.get("targets") or {}).get("response_min") or {}
     titles = [f"Priority {p} (target {float(targets.get(str(p), np.nan)):g} min)" for p in priorities]
