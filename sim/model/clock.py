@@ -164,7 +164,7 @@ class Clock:
                 self.now = due
                 current = i
                 i += 1
-                self._due = arrival_times[i] if i < n else math.inf
+                self._due = arrival_times[i] if i < n else inf
                 self._head = head  # lowered by whatever the arrival schedules
                 if deferred:
                     for time, callback, payload in deferred:
