@@ -1,0 +1,5 @@
+"""Planning: from targets to the staff and sites that meet them, written as variant scenarios.
+
+Sits on top of scenario, model, experiment and results (the CLI calls it); the report layer
+never imports it, plans reach reports as data.
+"""
