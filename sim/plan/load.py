@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.city import build_city
+from ..model.city import CityLayout, build_city
 from ..model.demand import HOURS_PER_WEEK, weekly_shape
 from ..model.travel import TravelModel
 from ..scenario.schema import Scenario
@@ -58,9 +58,9 @@ def pool_names(scenario: Scenario) -> list[str]:
     return [d.name for d in scenario.city.districts]
 
 
-def field_demand(scenario: Scenario, samples: int = BUSY_SAMPLES) -> PoolDemand:
+def field_demand(scenario: Scenario, samples: int = BUSY_SAMPLES, layout: CityLayout | None = None) -> PoolDemand:
     """Every field call type's demand in every pool, with fixed-seed draws of busy time."""
-    layout = build_city(scenario)
+    layout = layout or build_city(scenario)
     travel = TravelModel(scenario.travel)
     rng = np.random.default_rng(SAMPLE_SEED)
     pools = pool_names(scenario)

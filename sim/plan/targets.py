@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..model.theory import erlang_c
+from . import PlanInputError
 
 TARGET_KEYS = {
     "delay_probability": "<=",  # share of calls that find every officer of the pool busy
@@ -21,7 +22,7 @@ DEFAULT_TARGETS = ("p1_within_target>=0.9", "delay_probability<=0.5")
 MAX_SERVERS = 100_000
 
 
-class TargetError(ValueError):
+class TargetError(PlanInputError):
     """A target the planner wrote that cannot be understood; the message says what is expected."""
 
 
