@@ -11,10 +11,12 @@ from rich.table import Table
 
 from .experiment.executors import default_workers
 from .model.capacity import offered_load
+from .model.pool_load import pool_loads
 from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, with_warmup, write_sweep_index
 from .report.comparison_report import write_comparison_report
 from .report.console import comparison_table, response_table, station_table, utilisation_table
 from .report.images import PngUnavailable, export_pngs
+from .report.load_check import pool_load_table, pool_warnings
 from .report.run_data import NotARunFolder
 from .report.run_report import write_run_report
 from .results.compare import differences_frame, paired_differences
@@ -48,13 +50,13 @@ def _console() -> Console:
 def load_table(scenario: Scenario) -> Table:
     table = Table(title=f"Offered load, {scenario.name} (yearly hours)", title_justify="left")
     for column in ("district", "field work", "station work", "field staff hours", "station staff hours",
-                   "prevention", "field load", "total load", ""):
+                   "prevention", "field load", "total load"):
         table.add_column(column, justify="left" if column == "district" else "right")
     for row in offered_load(scenario):
         table.add_row(
             row.district, f"{row.field_hours:,.0f}", f"{row.station_hours:,.0f}",
             f"{row.inspector_hours:,.0f}", f"{row.assistant_hours:,.0f}", f"{row.prevention_hours:,.0f}",
-            f"{row.field_load:.2f}", f"{row.total_load:.2f}", "ok" if row.stable else "OVERLOADED",
+            f"{row.field_load:.2f}", f"{row.total_load:.2f}",
         )
     return table
 
@@ -107,6 +109,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             console.print(f"{path}: ok ({scenario.name})")
             if not args.quiet:
                 console.print(load_table(scenario))
+                pools = pool_loads(scenario)
+                console.print(pool_load_table(pools, f"Field load per dispatch pool ({scenario.dispatch.policy}),"
+                                                     " by hour of the week"))
+                for line in pool_warnings(pools):
+                    console.print(line, soft_wrap=True)
     return 0
 
 

@@ -71,13 +71,12 @@ def offered_load(scenario: Scenario) -> list[DistrictLoad]:
         else:
             desk[origin.district] += volume * minutes / 60.0
 
-    roster = scenario.staffing.roster
     availability = scenario.staffing.availability
     inspectors = {d: 0.0 for d in field}
     assistants = dict(inspectors)
     field_kinds = set(scenario.dispatch.field_station_kinds)
     for member in layout.staff:
-        shift = roster[member.shift]
+        shift = layout.shifts[member.shift]
         hours = availability * shift.hours * shift.days_worked_per_week * WEEKS_PER_YEAR
         district = layout.district_names[layout.station_district[member.station]]
         goes_out = member.role == ROLE_INSPECTOR or scenario.staffing.assistants_take_field
@@ -85,7 +84,7 @@ def offered_load(scenario: Scenario) -> list[DistrictLoad]:
         (inspectors if goes_out else assistants)[district] += hours
     prevention = dict.fromkeys(field, 0.0)
     district_of = {p.name: p.district for p in scenario.city.precincts}
-    for precinct, hours in weekly_prevention_hours(scenario, layout.stations, layout.staff).items():
+    for precinct, hours in weekly_prevention_hours(scenario, layout.stations, layout.staff, layout.shifts).items():
         prevention[district_of[precinct]] += hours * WEEKS_PER_YEAR
     return [
         DistrictLoad(d, field[d], desk[d], inspectors[d], assistants[d], prevention[d]) for d in field

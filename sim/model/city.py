@@ -12,7 +12,8 @@ import numpy as np
 
 from ..scenario.posting import PostedStation, posted_stations
 from ..scenario.routing import station_for
-from ..scenario.schema import Scenario
+from ..scenario.schema import Scenario, Shift
+from ..scenario.staffing_table import duty_shifts, officer_id
 from ..scenario.volumes import Origin, all_origins
 from .geometry import Projection
 
@@ -25,11 +26,13 @@ STATION_KINDS = ("fixed", "modular", "service_centre")
 
 @dataclass
 class StaffMember:
-    name: str
+    name: str  # names the member's random streams; kept as it was so results stay reproducible
     role: int
     station: int
-    shift: int
+    shift: int  # index into CityLayout.shifts
     rotation: int  # offset into the shift's weekdays, so members of a shift take different days off
+    officer: str = ""  # id stable across replications, `Station 2/inspector 07`, for officer-level results
+    shift_name: str = ""
 
 
 @dataclass
@@ -46,6 +49,7 @@ class CityLayout:
     station_district: np.ndarray
     station_kind: np.ndarray
     staff: list[StaffMember]
+    shifts: list[Shift]  # the roster's shifts, or one per row of the staffing table
     origins: list[Origin]
     origin_station: np.ndarray  # walk-in/desk destination; -1 for field origins
     origin_reduction: np.ndarray  # prevention cut applied to the origin's rate
@@ -73,9 +77,10 @@ def build_city(scenario: Scenario) -> CityLayout:
 
     stations = posted_stations(scenario)
     sx, sy = projection.to_km([s.lon for s in stations], [s.lat for s in stations])
-    staff = _post_staff(scenario, stations)
+    shifts = duty_shifts(scenario)
+    staff = _post_table_staff(scenario, stations) if scenario.staffing.table else _post_staff(scenario, stations)
 
-    reduction = reduction_by_precinct(scenario, stations, staff)
+    reduction = reduction_by_precinct(scenario, stations, staff, shifts)
     targeted = set(scenario.prevention.call_types) if scenario.prevention else set()
     origins = all_origins(scenario)
     origin_station = np.full(len(origins), -1, dtype=np.int32)
@@ -100,6 +105,7 @@ def build_city(scenario: Scenario) -> CityLayout:
         station_district=np.array([district_index[s.district] for s in stations], dtype=np.int32),
         station_kind=np.array([STATION_KINDS.index(s.kind) for s in stations], dtype=np.int8),
         staff=staff,
+        shifts=shifts,
         origins=origins,
         origin_station=origin_station,
         origin_reduction=origin_reduction,
@@ -151,6 +157,29 @@ def _post_staff(scenario: Scenario, stations: list[PostedStation]) -> list[Staff
                 for _ in range(int(n)):
                     offset = rotation.get(shift, 0)
                     rotation[shift] = offset + 1
-                    staff.append(StaffMember(f"{station.name}/{ROLES[role]}/{ordinal}", role, station_id, shift, offset))
+                    staff.append(StaffMember(f"{station.name}/{ROLES[role]}/{ordinal}", role, station_id, shift, offset,
+                                             officer_id(station.name, ROLES[role], ordinal), roster[shift].name))
                     ordinal += 1
+    return staff
+
+
+def _post_table_staff(scenario: Scenario, stations: list[PostedStation]) -> list[StaffMember]:
+    """One distinct crew per row of the staffing table, on its row's shift (shift index = row index).
+
+    Members are numbered per station and role over the station's rows in table order, so a
+    member's id depends only on the table, never on the replication.
+    """
+    table = scenario.staffing.table
+    staff: list[StaffMember] = []
+    for station_id, station in enumerate(stations):
+        ordinal = [0, 0]
+        for row_index, row in enumerate(table):
+            if row.station != station.name:
+                continue
+            for role, count in ((ROLE_INSPECTOR, row.inspectors), (ROLE_ASSISTANT, row.assistants)):
+                for _ in range(count):
+                    k = ordinal[role]
+                    ordinal[role] += 1
+                    staff.append(StaffMember(f"{station.name}/{ROLES[role]}/{k}", role, station_id, row_index, 0,
+                                             officer_id(station.name, ROLES[role], k), row.shift))
     return staff

@@ -8,7 +8,8 @@ hours, not the nominal hours per inspector, and so does the offered-load check.
 from __future__ import annotations
 
 from ..scenario.posting import PostedStation
-from ..scenario.schema import Scenario
+from ..scenario.schema import Scenario, Shift
+from ..scenario.staffing_table import duty_shifts
 from .city import ROLE_INSPECTOR, StaffMember
 
 MINUTES_PER_WEEK = 7 * 1440.0
@@ -27,21 +28,24 @@ def _overlap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> floa
 
 
 def weekly_prevention_hours(scenario: Scenario, stations: list[PostedStation],
-                            staff: list[StaffMember]) -> dict[str, float]:
-    """Expected prevention hours worked per week in each precinct (absences included)."""
+                            staff: list[StaffMember], shifts: list[Shift] | None = None) -> dict[str, float]:
+    """Expected prevention hours worked per week in each precinct (absences included).
+
+    `shifts` are those `staff` are posted to (`CityLayout.shifts`); by default the scenario's.
+    """
     prevention = scenario.prevention
     if prevention is None:
         return {}
+    shifts = duty_shifts(scenario) if shifts is None else shifts
     windows = [span for day in prevention.weekdays
                for span in _week_spans(day * 1440.0 + prevention.start_hour * 60.0, prevention.block_hours * 60.0)]
     field_kinds = set(scenario.dispatch.field_station_kinds)
-    roster = scenario.staffing.roster
     hours: dict[str, float] = {}
     for member in staff:
         station = stations[member.station]
         if member.role != ROLE_INSPECTOR or station.kind not in field_kinds:
             continue  # inspectors kept at a desk do no prevention work
-        shift = roster[member.shift]
+        shift = shifts[member.shift]
         weekdays = sorted(set(shift.weekdays))
         on_shift = [span for day in weekdays
                     for span in _week_spans(day * 1440.0 + shift.start_hour * 60.0, shift.hours * 60.0)]
@@ -52,12 +56,12 @@ def weekly_prevention_hours(scenario: Scenario, stations: list[PostedStation],
 
 
 def reduction_by_precinct(scenario: Scenario, stations: list[PostedStation],
-                          staff: list[StaffMember]) -> dict[str, float]:
+                          staff: list[StaffMember], shifts: list[Shift] | None = None) -> dict[str, float]:
     """Fraction (0 to max_reduction) by which prevention cuts the targeted call rate in each precinct."""
     prevention = scenario.prevention
     if prevention is None:
         return {}
-    hours = weekly_prevention_hours(scenario, stations, staff)
+    hours = weekly_prevention_hours(scenario, stations, staff, shifts)
     effect = prevention.reduction_per_weekly_hour_per_1000_residents
     return {
         p.name: min(prevention.max_reduction, effect * hours.get(p.name, 0.0) / (p.population / 1000.0))

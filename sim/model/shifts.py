@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..scenario.schema import Scenario
+from ..scenario.schema import Scenario, Shift
 from .city import CityLayout
 from .streams import Streams
 
@@ -25,9 +25,8 @@ class Occurrence:
     members: tuple[int, ...]  # staff present (not absent) for this occurrence
 
 
-def shift_occurrences(scenario: Scenario, shift_index: int, total_days: float) -> list[tuple[float, float, int]]:
+def shift_occurrences(shift: Shift, total_days: float) -> list[tuple[float, float, int]]:
     """Start, end and weekday slot (position among the shift's weekdays) of every occurrence touching the run."""
-    shift = scenario.staffing.roster[shift_index]
     weekdays = sorted(set(shift.weekdays))
     spans: list[tuple[float, float, int]] = []
     for day in range(-1, int(np.ceil(total_days)) + 1):
@@ -55,8 +54,8 @@ def roster(layout: CityLayout, streams: Streams, total_days: float) -> list[Occu
         by_shift.setdefault(member.shift, []).append(index)
     occurrences: list[Occurrence] = []
     for shift_index, members in by_shift.items():
-        shift = scenario.staffing.roster[shift_index]
-        spans = shift_occurrences(scenario, shift_index, total_days)
+        shift = layout.shifts[shift_index]
+        spans = shift_occurrences(shift, total_days)
         slots = len(set(shift.weekdays))
         if availability >= 1.0 and shift.days_per_week is None:
             spans = [(start, end, 0) for start, end in _joined([(a, b) for a, b, _ in spans])]

@@ -40,6 +40,7 @@ def check_scenario(
     _check_references(scenario, fail)
     _check_boundaries(scenario, fail)
     _check_profiles(scenario, fail)
+    _check_staffing_table(scenario, fail)
     _check_demand(scenario, fail)
 
 
@@ -143,8 +144,30 @@ def _check_profiles(scenario: Scenario, fail) -> None:
                 fail(loc, "expected values that sum to a positive number")
 
 
+def _check_staffing_table(scenario: Scenario, fail) -> None:
+    """A table row must name a station, and nothing else may change the staff the table posts.
+
+    `staffing.changes` would silently do nothing beside a table, so it is an error; the
+    station columns and the roster are simply not used (documented).
+    """
+    table = scenario.staffing.table
+    if table is None:
+        return
+    stations = {s.name for s in scenario.city.all_stations}
+    for index, row in enumerate(table):
+        if row.station not in stations:
+            fail(("staffing", "table", index, "station"), _unknown("station", row.station, stations))
+    changes = scenario.staffing.changes
+    for key in changes.model_fields_set:
+        if getattr(changes, key) != type(changes).model_fields[key].default:
+            fail(("staffing", "changes", key),
+                 "does not apply with staffing.table, which alone says who is posted where: edit the table instead")
+
+
 def _check_shifts_cover_staff(scenario: Scenario, stations, fail) -> None:
     """Staff posted where no shift of their role runs would silently never work."""
+    if scenario.staffing.table is not None:
+        return
     roster = scenario.staffing.roster
     for station in stations:
         for role, count in (("inspector", station.inspectors), ("assistant", station.assistants)):

@@ -17,11 +17,13 @@ from pydantic import ValidationError
 
 from .checks import check_scenario
 from .errors import Loc, ScenarioError, format_loc, message_for, show_value
-from .schema import District, Hotspot, Precinct, Scenario, Station
+from .schema import District, Hotspot, Precinct, Scenario, StaffingRow, Station
 
 TABLE_MODELS = {"districts": District, "precincts": Precinct, "stations": Station,
                 "add_stations": Station, "hotspots": Hotspot}
 TABLE_KEYS = tuple(TABLE_MODELS)
+# Every key that may name a CSV table instead of holding it inline, by its place in the document.
+TABLE_LOCS = {**{("city", key): model for key, model in TABLE_MODELS.items()}, ("staffing", "table"): StaffingRow}
 
 
 @dataclass
@@ -42,7 +44,7 @@ class Document:
 
     def line_hint(self, loc: Loc) -> str:
         """For a row of a CSV table, the line of that row in its file, so the planner finds it."""
-        if len(loc) >= 3 and loc[0] == "city" and loc[1] in TABLE_KEYS and isinstance(loc[2], int):
+        if len(loc) >= 3 and loc[:2] in TABLE_LOCS and isinstance(loc[2], int):
             source, lines = self.origins.get(loc[:2]), self.lines.get(loc[:2], [])
             if source is not None and source.suffix.lower() == ".csv" and loc[2] < len(lines):
                 return f" (line {lines[loc[2]]})"
@@ -151,21 +153,22 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _resolve_tables(data: dict[str, Any], path: Path) -> tuple[dict[Loc, Path], dict[Loc, list[int]]]:
-    """Replace file references under [city] by the tables they name, relative to `path`.
+    """Replace file references under [city] and [staffing] by the tables they name, relative to `path`.
 
     Returns which file each table came from and the line of each CSV row, so errors in a row
     name the CSV file and line.
     """
-    city = data.get("city")
     sources: dict[Loc, Path] = {}
     lines: dict[Loc, list[int]] = {}
+    for loc in TABLE_LOCS:
+        section = data.get(loc[0])
+        if isinstance(section, dict) and isinstance(section.get(loc[1]), str):
+            source = _referenced(path, section[loc[1]], format_loc(loc))
+            section[loc[1]], lines[loc] = _read_table(source, loc)
+            sources[loc] = source
+    city = data.get("city")
     if not isinstance(city, dict):
         return sources, lines
-    for key in TABLE_KEYS:
-        if isinstance(city.get(key), str):
-            source = _referenced(path, city[key], f"city.{key}")
-            city[key], lines[("city", key)] = _read_table(source, key)
-            sources[("city", key)] = source
     if isinstance(city.get("boundaries"), str):
         source = _referenced(path, city["boundaries"], "city.boundaries")
         city["boundaries"] = _read_json(source, "city.boundaries")
@@ -181,42 +184,44 @@ def _referenced(scenario: Path, name: str, key: str) -> Path:
     return source
 
 
-def _read_table(source: Path, key: str) -> tuple[list[dict[str, Any]], list[int]]:
+def _read_table(source: Path, loc: Loc) -> tuple[list[dict[str, Any]], list[int]]:
     """The rows of a CSV or GeoJSON table and the line each row starts on (GeoJSON: 0)."""
+    key = format_loc(loc)
     if source.suffix.lower() in (".geojson", ".json"):
-        collection = _read_json(source, f"city.{key}")
+        collection = _read_json(source, key)
         features = collection.get("features") if isinstance(collection, dict) else None
         if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
-            raise ScenarioError(source, f"city.{key}", "expected a GeoJSON FeatureCollection")
+            raise ScenarioError(source, key, "expected a GeoJSON FeatureCollection")
         rows = [dict(f["properties"]) if isinstance(f.get("properties"), dict) else {} for f in features]
         return rows, [0] * len(rows)
     try:
         with source.open(newline="", encoding="utf-8-sig") as handle:
-            return _csv_rows(csv.reader(handle), source, key)
+            return _csv_rows(csv.reader(handle), source, loc)
     except UnicodeDecodeError:
-        raise ScenarioError(source, f"city.{key}", "not a CSV file: expected UTF-8 text") from None
+        raise ScenarioError(source, key, "not a CSV file: expected UTF-8 text") from None
     except csv.Error as exc:
-        raise ScenarioError(source, f"city.{key}", f"not a valid CSV file: {exc}") from None
+        raise ScenarioError(source, key, f"not a valid CSV file: {exc}") from None
     except OSError as exc:
-        raise ScenarioError(source, f"city.{key}", f"cannot be read: {exc.strerror}") from None
+        raise ScenarioError(source, key, f"cannot be read: {exc.strerror}") from None
 
 
-def _csv_rows(reader, source: Path, key: str) -> tuple[list[dict[str, str]], list[int]]:
+def _csv_rows(reader, source: Path, loc: Loc) -> tuple[list[dict[str, str]], list[int]]:
     """Rows as dicts without their empty cells: an empty or missing trailing cell means "use the default"."""
+    key = format_loc(loc)
     header = [name.strip() for name in next(reader, [])]
-    allowed = list(TABLE_MODELS[key].model_fields)
+    allowed = list(TABLE_LOCS[loc].model_fields)
     for index, name in enumerate(header):
         if name not in allowed:
-            raise ScenarioError(source, f"city.{key} (line 1)",
+            raise ScenarioError(source, f"{key} (line 1)",
                                 f"unknown column {show_value(name)}, expected one of: {', '.join(allowed)}")
         if name in header[:index]:
-            raise ScenarioError(source, f"city.{key} (line 1)", f"expected each column once, got {show_value(name)} twice")
+            raise ScenarioError(source, f"{key} (line 1)", f"expected each column once, got {show_value(name)} twice")
     rows, lines = [], []
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header):
-            raise ScenarioError(source, f"city.{key}[{len(rows)}] (line {reader.line_num})",
+            raise ScenarioError(source, f"{key}[{len(rows)}] (line {reader.line_num})",
                                 f"expected at most {len(header)} cells like the header, got {len(cells)}")
         rows.append({name: cell.strip() for name, cell in zip(header, cells) if cell.strip()})
         lines.append(reader.line_num)

@@ -13,6 +13,7 @@ import numpy as np
 from .geography import ground_distance
 from .schema import Scenario, Station
 from .routing import station_for
+from .staffing_table import table_staff_by_station
 from .volumes import all_origins, work_minutes
 
 
@@ -53,10 +54,17 @@ def _nearest(station: Station, candidates: list[Station]) -> Station:
 
 
 def posted_stations(scenario: Scenario) -> list[PostedStation]:
-    """The open stations with their final staff, in table order."""
+    """The open stations with their final staff, in table order.
+
+    With a staffing table, every station is open and has the staff its rows give it: the
+    station columns and `staffing.changes` do not apply.
+    """
     changes = scenario.staffing.changes
     district_of = {p.name: p.district for p in scenario.city.precincts}
     stations = scenario.city.all_stations
+    if scenario.staffing.table is not None:
+        staff = table_staff_by_station(scenario.staffing.table)
+        return [_posted(s, district_of, *staff.get(s.name, (0, 0))) for s in stations]
     open_stations = [s for s in stations if s.kind not in changes.close_station_kinds]
     inspectors = {s.name: s.inspectors for s in open_stations}
     assistants = {s.name: s.assistants for s in open_stations}

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .distributions import ZERO, Distribution
+from .weekdays import parse_hour, parse_weekdays
 
 Role = Literal["inspector", "assistant"]
 StationKind = Literal["fixed", "modular", "service_centre"]
@@ -178,10 +179,29 @@ class StaffingChanges(Model):
     close_station_kinds: list[Literal["modular", "service_centre"]] = []
 
 
+class StaffingRow(Model):
+    """One crew of a station-by-shift staffing table: distinct officers on duty every listed weekday."""
+
+    station: str = Field(min_length=1)
+    shift: str = Field(min_length=1)
+    weekdays: list[Weekday] = Field(min_length=1, description="days the crew starts work, 0 = Monday")
+    start_hour: Annotated[float, Field(ge=0, lt=24)]
+    hours: Annotated[float, Field(gt=0, le=24)]
+    inspectors: NonNegativeInt
+    assistants: NonNegativeInt = 0
+
+    _days = field_validator("weekdays", mode="before")(parse_weekdays)
+    _clock = field_validator("start_hour", mode="before")(parse_hour)
+
+
 class Staffing(Model):
     availability: Annotated[float, Field(gt=0, le=1)] = 1.0
     roster: list[Shift] = Field(
         default=[Shift(name="always", start_hour=0, hours=24)], min_length=1
+    )
+    table: list[StaffingRow] | None = Field(
+        default=None, min_length=1,
+        description="station-by-shift staffing; when given it alone says who is on duty where and when",
     )
     assistants_take_field: bool = False
     changes: StaffingChanges = StaffingChanges()
