@@ -4,39 +4,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.city import ROLE_INSPECTOR, CityLayout, build_city
+from ..model.city import CityLayout, build_city
+from ..model.pool_load import field_officers_by_station, shift_coverage
 from ..scenario.schema import Scenario
 from .load import CITY_POOL, pool_names
-from .mol import HOURS_PER_WEEK
 
 
 def week_mask(weekdays: list[int], start_hour: float, hours: float) -> np.ndarray:
     """Share of each hour of the week covered by a shift run on `weekdays` (a shift may cross midnight)."""
-    covered = np.zeros(HOURS_PER_WEEK * 60)
-    for day in set(weekdays):
-        start = int(round((day * 24 + start_hour) * 60))
-        minutes = (start + np.arange(int(round(hours * 60)))) % (HOURS_PER_WEEK * 60)
-        covered[minutes] = 1.0
-    return covered.reshape(HOURS_PER_WEEK, 60).mean(axis=1)
+    return np.minimum(shift_coverage(start_hour, hours, weekdays), 1.0)
 
 
 def field_officers_on_duty(scenario: Scenario, layout: CityLayout | None = None) -> np.ndarray:
-    """(pools, 168): expected field officers on duty; members of a rotating shift count days_per_week/weekdays."""
+    """(pools, 168): expected field officers on duty in each of the planner's pools (districts, or the city)."""
     layout = layout or build_city(scenario)
+    by_station = field_officers_by_station(layout)
     pools = pool_names(scenario)
-    field_kinds = set(scenario.dispatch.field_station_kinds)
-    availability = scenario.staffing.availability
-    masks: dict[int, np.ndarray] = {}
-    on_duty = np.zeros((len(pools), HOURS_PER_WEEK))
-    for member in layout.staff:
-        station = layout.stations[member.station]
-        goes_out = member.role == ROLE_INSPECTOR or scenario.staffing.assistants_take_field
-        if not goes_out or station.kind not in field_kinds:
-            continue
-        if member.shift not in masks:
-            shift = scenario.staffing.roster[member.shift]
-            masks[member.shift] = week_mask(shift.weekdays, shift.start_hour, shift.hours) * (
-                shift.days_worked_per_week / len(set(shift.weekdays)))
-        pool = CITY_POOL if pools == [CITY_POOL] else station.district
-        on_duty[pools.index(pool)] += masks[member.shift] * availability
-    return on_duty
+    if pools == [CITY_POOL]:
+        return by_station.sum(axis=0, keepdims=True)
+    district = np.array([layout.district_names[d] for d in layout.station_district])
+    return np.array([by_station[district == pool].sum(axis=0) for pool in pools])
