@@ -9,9 +9,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from .cli_plan import add_commands as add_plan_commands
 from .experiment.executors import default_workers
 from .model.capacity import offered_load
 from .model.pool_load import pool_loads
+from .plan import PlanInputError
 from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, with_warmup, write_sweep_index
 from .report.comparison_report import write_comparison_report
 from .report.console import comparison_table, response_table, station_table, utilisation_table
@@ -225,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("folders", nargs="+", type=Path)
     report.add_argument("--png", action="store_true", help="also write each chart as PNG (needs Chromium)")
     report.set_defaults(handler=cmd_report)
+    add_plan_commands(commands)
     return parser
 
 
@@ -232,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder) as error:
+    except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder, PlanInputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -1,0 +1,248 @@
+"""`policesim estimate` and `policesim plan requirement|roster|stations`: the planner's commands.
+
+Kept apart from cli.py: these commands drive the planner, then prove each plan by simulating it
+against the input with common random numbers through the same pipeline as `policesim sweep`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from .atomic import write_json_atomic
+from .model.city import build_city
+from .pipeline import Job, run_experiment, with_warmup
+from .plan import PlanInputError
+from .plan.estimate import estimate, summary_by_priority
+from .plan.on_duty import field_officers_on_duty
+from .plan.requirement import Requirement, requirement
+from .plan.roster import OBJECTIVES, plan_roster, tour_costs
+from .plan.targets import DEFAULT_TARGETS, parse_target
+from .plan.tours import ROTATIONS, tours
+from .plan.variant import kept_inspectors, kept_rows, replanned, roster_rows, write_variant
+from .report.console import comparison_table
+from .report.plan_report import write_plan_report
+from .results.compare import Difference, paired_differences
+from .results.storage import summary_frame
+from .scenario import load_scenario
+from .scenario.schema import Scenario
+
+DEFAULT_SCENARIO = Path("scenarios/almaty-2023.toml")
+PLANS = Path("results/plans")
+PROOF_METRICS = [("response_p90_min", "priority"), ("response_mean_min", "priority"),
+                 ("within_target_share", "all"), ("utilisation_busy", "role")]
+
+
+def _console() -> Console:
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=120)
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.replace(";", ",").split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got {text!r}") from None
+
+
+def _targets(args: argparse.Namespace):
+    return [parse_target(t) for t in (args.target or DEFAULT_TARGETS)]
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    data = estimate(scenario)
+    console = _console()
+    table = Table(title=f"Queueing estimate, {scenario.name}: field calls per pool (modified offered load, "
+                        "Erlang C, Cobham)", title_justify="left")
+    for column in ("pool", "mean load", "peak load", "on duty (mean)", "hours overloaded", "P(wait) mean",
+                   *(f"P{p} mean wait min" for p in data["mean_wait_min"])):
+        table.add_column(column, justify="left" if column == "pool" else "right")
+    for i, pool in enumerate(data["pools"]):
+        load, on_duty = np.array(data["load"][i]), np.array(data["on_duty"][i])
+        delay = np.array(data["delay_probability"][i])
+        waits = []
+        for p, rows in data["mean_wait_min"].items():
+            w = np.array([np.nan if v is None else v for v in rows[i]], dtype=float)
+            n = np.array(data["arrivals_per_hour"][p][i])
+            ok = np.isfinite(w) & (n > 0)
+            waits.append(f"{(w[ok] * n[ok]).sum() / n[ok].sum():.1f}" if ok.any() else "-")
+        table.add_row(pool, f"{load.mean():.1f}", f"{load.max():.1f}", f"{on_duty.mean():.1f}",
+                      str(int((np.floor(on_duty) <= load).sum())), f"{delay.mean():.2f}", *waits)
+    console.print(table)
+    for priority, s in summary_by_priority(data).items():
+        console.print(f"priority {priority}: mean wait {s['mean_wait_min']:.1f} min over stable hours; "
+                      f"{s['unstable_share']:.0%} of calls arrive in hours whose load reaches the officers on duty")
+    if args.json:
+        write_json_atomic(args.json, data)
+        console.print(f"estimate: {args.json}")
+    return 0
+
+
+def requirement_table(req: Requirement, on_duty: np.ndarray) -> Table:
+    table = Table(title="Officers needed on duty for field calls (analytic: modified offered load, Erlang C); "
+                        f"targets {', '.join(map(str, req.targets))}", title_justify="left")
+    for column in ("pool", "load mean", "load peak", "needed mean", "needed min", "needed peak",
+                   "on duty now (mean)", "hours short now"):
+        table.add_column(column, justify="left" if column == "pool" else "right")
+    for i, pool in enumerate(req.pools):
+        need = req.officers[i]
+        table.add_row(pool, f"{req.loads.load[i].mean():.1f}", f"{req.loads.load[i].max():.1f}",
+                      f"{need.mean():.1f}", str(need.min()), str(need.max()), f"{on_duty[i].mean():.1f}",
+                      str(int((on_duty[i] < need).sum())))
+    return table
+
+
+def _write_requirement_csv(path: Path, req: Requirement) -> None:
+    lines = ["pool,hour_of_week,load,pointwise_load,officers_needed"]
+    for i, pool in enumerate(req.pools):
+        for h in range(168):
+            lines.append(f"{pool},{h},{req.loads.load[i, h]:.3f},{req.loads.pointwise[i, h]:.3f},{req.officers[i, h]}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def cmd_requirement(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    req = requirement(scenario, _targets(args))
+    console = _console()
+    console.print(requirement_table(req, field_officers_on_duty(scenario)))
+    out = args.out or PLANS / f"{scenario.name}-requirement"
+    _write_requirement_csv(out / "requirement.csv", req)
+    console.print(f"requirement: {out / 'requirement.csv'}")
+    return 0
+
+
+def _tour_defaults(scenario: Scenario, args: argparse.Namespace) -> tuple[list[int], list[int], int]:
+    """Shift lengths and days per week from the scenario's field shifts, unless given."""
+    layout = build_city(scenario)
+    shifts = [layout.shifts[m.shift] for m in layout.staff if replanned(scenario, layout, m)]
+    lengths = args.shift_hours or sorted({int(round(s.hours)) for s in shifts}) or [8]
+    days = args.days_per_week or (Counter(s.days_worked_per_week for s in shifts).most_common(1)[0][0]
+                                  if shifts else 5)
+    return args.start_hours or list(range(24)), lengths, days
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    console = _console()
+    base = load_scenario(args.scenario)
+    layout = build_city(base)
+    req = requirement(base, _targets(args))
+    starts, lengths, days = _tour_defaults(base, args)
+    allowed = tours(starts, lengths, days, args.rotation)
+    coverage = np.column_stack([t.mask() for t in allowed])
+    keep = kept_inspectors(base, layout)
+    field_headcount = None
+    if args.headcount is not None:
+        field_headcount = args.headcount - keep
+        if field_headcount <= 0:
+            raise PlanInputError(f"--headcount {args.headcount}: expected more than the {keep} inspectors kept at "
+                                 "stations that send nobody out")
+    plan = plan_roster(req.officers, coverage, tour_costs(allowed, args.minimise), base.staffing.availability,
+                       field_headcount, time_limit_s=args.time_limit)
+    name = f"{base.name}-roster"
+    out = args.out or PLANS / name
+    rows = kept_rows(base, layout) + roster_rows(plan.counts, allowed, req.pools, base, layout)
+    officers = int(plan.counts.sum())
+    what = (f"{officers} field officers on {len(allowed)} allowed tours ({', '.join(map(str, lengths))} h, "
+            f"{days} days a week, {args.rotation} days off), {keep} other inspectors kept")
+    variant_path = write_variant(Path(args.scenario), out, name, rows, f"roster plan for {base.name}: {what}")
+    variant = load_scenario(variant_path)
+    unit = "officers" if args.minimise == "officers" else "paid hours"
+    lines = [
+        f"roster: {what}",
+        (f"covers {plan.theta:.3f} x the requirement in every hour ({plan.leftover} officers left over placed "
+         "where cover is thinnest)" if args.headcount is not None else "covers the requirement in every hour"),
+        f"integer program: {plan.objective:,.0f} {unit}; LP bound {plan.lp_bound:,.0f} (gap {plan.lp_gap:.2%}); "
+        f"optimality gap against the solver's bound {plan.gap:.2%}",
+        f"variant: {variant_path}",
+    ]
+    for line in lines:
+        console.print(line)
+    before = field_officers_on_duty(base, layout)
+    after = field_officers_on_duty(variant)
+    differences = None if args.no_simulate else prove(base, variant, out, args, console)
+    shift_rows = [[t.name, *(int(plan.counts[p, j]) for p in range(len(req.pools))), int(plan.counts[:, j].sum())]
+                  for j, t in enumerate(allowed) if plan.counts[:, j].any()]
+    write_json_atomic(out / "plan.json", {
+        "scenario": base.name, "variant": str(variant_path), "targets": [str(t) for t in req.targets],
+        "officers": officers, "objective": plan.objective, "lp_bound": plan.lp_bound, "lp_gap": plan.lp_gap,
+        "gap": plan.gap, "theta": plan.theta, "pools": req.pools,
+        "tours": [{"tour": r[0], "officers": r[-1]} for r in shift_rows],
+    })
+    report = write_plan_report(
+        out / "plan.html", f"Roster plan for {base.name}", lines,
+        cover=(req.pools, req.officers, before, after),
+        shifts=(["tour", *req.pools, "all"], shift_rows), differences=differences, names=(base.name, name))
+    console.print(f"plan: {report}")
+    return 0
+
+
+def prove(base: Scenario, variant: Scenario, out: Path, args: argparse.Namespace,
+          console: Console) -> list[Difference]:
+    """Simulate input and plan with common random numbers; print and return the paired differences."""
+    def prepared(s: Scenario) -> Scenario:
+        run = s.run.model_copy(update={"replications": args.replications,
+                                       **({"horizon_days": args.days} if args.days else {})})
+        return with_warmup(s.model_copy(update={"run": run}), None)
+
+    jobs = [Job(prepared(base), out / "runs" / base.name), Job(prepared(variant), out / "runs" / variant.name)]
+    result = run_experiment(jobs, out / ".parts", replications=args.replications, seed=base.run.seed,
+                            workers=args.workers, show_progress=not args.quiet)
+    if result.failures:
+        raise PlanInputError(f"the proof by simulation failed: {result.failures[0]}")
+    frames = [summary_frame(result.summaries[j.scenario.name]) for j in jobs]
+    differences = paired_differences(*frames)
+    frame = __import__("pandas").DataFrame([{**d.__dict__, "significant": d.significant} for d in differences])
+    console.print(comparison_table(frame, base.name, variant.name, PROOF_METRICS))
+    return differences
+
+
+def _add_plan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO)
+    parser.add_argument("--target", action="append", metavar="KEY<=X",
+                        help=f"a target per hour (repeat for several; default {' and '.join(DEFAULT_TARGETS)}): "
+                             "delay_probability<=X, p1_p90_response_min<=X, p1_within_target>=X")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="folder for the plan (default results/plans/NAME)")
+
+
+def _add_proof_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--replications", type=int, default=10, metavar="N",
+                        help="replications of the comparison by simulation (default 10)")
+    parser.add_argument("--days", type=float, metavar="D", help="observed days per replication (default the scenario's)")
+    parser.add_argument("--workers", type=int, metavar="N", help="worker processes (default: number of cores)")
+    parser.add_argument("--no-simulate", action="store_true", help="write the plan without proving it by simulation")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    est = commands.add_parser("estimate", help="queueing-formula estimate of load and waits per pool and hour")
+    est.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO)
+    est.add_argument("--json", type=Path, metavar="PATH", help="also write the estimate as JSON")
+    est.set_defaults(handler=cmd_estimate)
+
+    plan = commands.add_parser("plan", help="plan staffing or sites to meet targets, and prove it by simulation")
+    kinds = plan.add_subparsers(dest="plan_kind", required=True)
+    need = kinds.add_parser("requirement", help="officers needed on duty per pool and hour of the week")
+    _add_plan_options(need)
+    need.set_defaults(handler=cmd_requirement)
+
+    roster = kinds.add_parser("roster", help="shifts that cover the requirement (integer program), as a variant")
+    _add_plan_options(roster)
+    roster.add_argument("--headcount", type=int, metavar="N",
+                        help="inspectors to roster (all of them, including those kept at desk-only stations)")
+    roster.add_argument("--start-hours", type=_int_list, metavar="H,H,..", help="allowed start hours (default all)")
+    roster.add_argument("--shift-hours", type=_int_list, metavar="L,L,..",
+                        help="allowed shift lengths in hours (default the scenario's field shifts')")
+    roster.add_argument("--days-per-week", type=int, metavar="D", help="days on per week (default the scenario's)")
+    roster.add_argument("--rotation", choices=ROTATIONS, default="consecutive", help="how days off fall")
+    roster.add_argument("--minimise", choices=OBJECTIVES, default="officers", help="without --headcount")
+    roster.add_argument("--time-limit", type=float, default=30.0, metavar="S", help="seconds per integer program")
+    _add_proof_options(roster)
+    roster.set_defaults(handler=cmd_roster)
