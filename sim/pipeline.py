@@ -21,6 +21,8 @@ import pyarrow.parquet as pq
 from .atomic import replace_folder, write_json_atomic
 from .experiment import TaskFailure, make_executor, plan_tasks, run_tasks
 from .experiment.tasks import part_path
+from .plan.estimate import estimate
+from .report.estimate_chart import ESTIMATE
 from .report.run_report import write_run_report
 from .results.manifest import scenario_hash
 from .results.statistics import across_replications, precise_enough, replication_metrics
@@ -147,6 +149,7 @@ def run_experiment(jobs: list[Job], parts: Path, replications: int, seed: int, w
 def merge_run(parts: Path, scenario: Scenario, seed: int, folder: Path) -> dict[str, Any]:
     """A complete run folder at `folder`, its report included, so the report moves in with it."""
     summary = finalize_run(parts, scenario, seed, folder)
+    write_json_atomic(folder / ESTIMATE, estimate(scenario))
     write_run_report(folder)
     return summary
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from . import charts
+from .estimate_chart import estimate_figure, estimate_table_html
 from .headline import Headline, headline_numbers
 from .html import beside, figure_html, section, write_page
 from .run_data import RunData, load_run
@@ -107,11 +108,26 @@ def run_report_html(data: RunData) -> tuple[str, str]:
         if key == "map":
             content = beside(content, district_table_html(data.summary))
         body += section(title, escape(intro), content, anchor=key)
+    if data.estimate is not None and data.staff is not None:
+        body += estimate_section(data)
     body += section("How to read this", "", f'<div class="howto">{HOW_TO_READ}</div>', anchor="how-to-read")
     body += section("Where these numbers come from",
                     "Rerunning the same scenario file (same hash) with the same seed and version "
                     "gives the same numbers.", provenance_html([data.manifest]), anchor="provenance")
     return f"{data.name}: simulated police response", body
+
+
+def estimate_section(data: RunData) -> str:
+    """Queueing formulas beside the simulation, from the run's estimate.json."""
+    rows = data.summary[(data.summary["metric"] == "response_mean_min") & (data.summary["by"] == "priority")]
+    simulated = {str(r.group): float(r.mean) for r in rows.itertuples(index=False)}
+    figure = estimate_figure(data.estimate, data.staff, float(data.manifest.get("horizon_days") or 1.0))
+    content = beside(figure_html(figure, "figure-estimate"), estimate_table_html(data.estimate, simulated))
+    return section("Formulas beside the simulation",
+                   escape("Queueing formulas (each hour as a steady M/M/s queue with the lagged load, "
+                          "Erlang C and Cobham's priorities) against the simulated figures. Where they part, "
+                          "what the formulas leave out matters: dispatch by precinct, travel, preemption, "
+                          "work run past a shift's end."), content, anchor="estimate")
 
 
 def write_run_report(folder: Path) -> Path:
