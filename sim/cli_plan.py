@@ -23,6 +23,10 @@ from .plan.estimate import estimate, summary_by_priority
 from .plan.on_duty import field_officers_on_duty
 from .plan.requirement import Requirement, requirement
 from .plan.roster import OBJECTIVES, plan_roster, tour_costs
+from .plan.sites import maximal_covering, p_median
+from .plan.stations import (
+    Site, default_candidates, demand_points, moved_stations, read_candidates, stations_csv_text, travel_matrix,
+)
 from .plan.targets import DEFAULT_TARGETS, parse_target
 from .plan.tours import ROTATIONS, tours
 from .plan.variant import kept_inspectors, kept_rows, replanned, roster_rows, write_variant
@@ -152,7 +156,7 @@ def cmd_roster(args: argparse.Namespace) -> int:
     officers = int(plan.counts.sum())
     what = (f"{officers} field officers on {len(allowed)} allowed tours ({', '.join(map(str, lengths))} h, "
             f"{days} days a week, {args.rotation} days off), {keep} other inspectors kept")
-    variant_path = write_variant(Path(args.scenario), out, name, rows, f"roster plan for {base.name}: {what}")
+    variant_path = write_variant(Path(args.scenario), out, name, f"roster plan for {base.name}: {what}", rows=rows)
     variant = load_scenario(variant_path)
     unit = "officers" if args.minimise == "officers" else "paid hours"
     lines = [
@@ -180,6 +184,69 @@ def cmd_roster(args: argparse.Namespace) -> int:
         out / "plan.html", f"Roster plan for {base.name}", lines,
         cover=(req.pools, req.officers, before, after),
         shifts=(["tour", *req.pools, "all"], shift_rows), differences=differences, names=(base.name, name))
+    console.print(f"plan: {report}")
+    return 0
+
+
+SITE_OBJECTIVES = ("coverage", "median")
+
+
+def cmd_stations(args: argparse.Namespace) -> int:
+    console = _console()
+    base = load_scenario(args.scenario)
+    movers = [s for s in base.city.all_stations if s.kind == args.kind]
+    if not movers:
+        raise PlanInputError(f"--kind {args.kind}: the scenario has no {args.kind} stations to place")
+    count = args.count or len(movers)
+    sites = read_candidates(args.candidates, base) if args.candidates else default_candidates(base)
+    points, weights = demand_points(base, args.kind)
+    travel = travel_matrix(base, points, sites)
+    current = travel_matrix(base, points, [Site(s.name, s.precinct, s.lon, s.lat) for s in movers])
+    if args.objective == "coverage":
+        choice = maximal_covering(weights, travel <= args.within_min, count, args.time_limit)
+        before = weights[(current <= args.within_min).any(axis=1)].sum() / weights.sum()
+        result = (f"demand within {args.within_min:g} min: {before:.1%} now, {choice.objective / weights.sum():.1%} "
+                  f"with the plan (LP bound {choice.lp_bound / weights.sum():.1%})")
+    else:
+        choice = p_median(weights, travel, count, args.time_limit)
+        before = (weights * current.min(axis=1)).sum() / weights.sum()
+        result = (f"mean travel to the nearest {args.kind} station: {before:.1f} min now, "
+                  f"{choice.objective / weights.sum():.1f} min with the plan "
+                  f"(LP bound {choice.lp_bound / weights.sum():.1f})")
+    chosen = [sites[j] for j in choice.chosen]
+    name = f"{base.name}-{args.kind}-sites"
+    out = args.out or PLANS / name
+    lines = [f"{args.kind} stations: {count} sites chosen among {len(sites)} candidates "
+             f"({'maximal covering' if args.objective == 'coverage' else 'p-median'}, "
+             f"{'optimal' if choice.optimal else 'time limit reached'})", result]
+    differences = None
+    if count == len(movers):
+        stations = moved_stations(base, args.kind, chosen)
+        variant_path = write_variant(Path(args.scenario), out, name, f"{args.kind} stations moved: {lines[0]}",
+                                     stations_csv=stations_csv_text(stations),
+                                     clear_added_stations=bool(base.city.add_stations))
+        lines.append(f"variant: {variant_path}")
+        variant = load_scenario(variant_path)
+        for line in lines:
+            console.print(line)
+        if not args.no_simulate:
+            differences = prove(base, variant, out, args, console)
+    else:
+        lines.append(f"no variant written: the scenario has {len(movers)} {args.kind} stations, "
+                     f"the plan chose {count} sites")
+        for line in lines:
+            console.print(line)
+    candidates = [{"name": s.name, "lon": s.lon, "lat": s.lat} for s in sites]
+    calls = [{"lon": p.lon, "lat": p.lat, "weight": float(w)} for p, w in zip(points, weights)]
+    out.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(out / "plan.json", {"scenario": base.name, "kind": args.kind, "objective": args.objective,
+                                          "value": choice.objective, "lp_bound": choice.lp_bound,
+                                          "chosen": [s.name for s in chosen]})
+    report = write_plan_report(out / "plan.html", f"{args.kind} station sites for {base.name}", lines,
+                               sites=(candidates, [s.name for s in chosen], calls), differences=differences,
+                               names=(base.name, name),
+                               shifts=(["chosen site", "precinct", "lon", "lat"],
+                                       [[s.name, s.precinct, f"{s.lon:.5f}", f"{s.lat:.5f}"] for s in chosen]))
     console.print(f"plan: {report}")
     return 0
 
@@ -246,3 +313,17 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     roster.add_argument("--time-limit", type=float, default=30.0, metavar="S", help="seconds per integer program")
     _add_proof_options(roster)
     roster.set_defaults(handler=cmd_roster)
+
+    stations = kinds.add_parser("stations", help="sites for one kind of station (integer program), as a variant")
+    stations.add_argument("scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO)
+    stations.add_argument("--kind", choices=("fixed", "modular", "service_centre"), default="modular")
+    stations.add_argument("--count", type=int, metavar="N", help="sites to open (default: the kind's stations)")
+    stations.add_argument("--candidates", type=Path, metavar="FILE",
+                          help="CSV of candidate sites: name, precinct, lon, lat (default hotspots and precinct centres)")
+    stations.add_argument("--objective", choices=SITE_OBJECTIVES, default="coverage",
+                          help="coverage: most demand within --within-min; median: least mean travel")
+    stations.add_argument("--within-min", type=float, default=15.0, metavar="MIN", help="coverage travel time")
+    stations.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="seconds for the program")
+    stations.add_argument("--out", type=Path, metavar="DIR", help="folder for the plan")
+    _add_proof_options(stations)
+    stations.set_defaults(handler=cmd_stations)

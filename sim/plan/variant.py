@@ -21,6 +21,7 @@ from .load import CITY_POOL
 from .tours import Tour
 
 STAFFING_FILE = "staffing.csv"
+STATIONS_FILE = "stations.csv"
 
 
 def replanned(scenario: Scenario, layout: CityLayout, member) -> bool:
@@ -98,14 +99,20 @@ def roster_rows(counts: np.ndarray, tours: list[Tour], pools: list[str], scenari
     return rows
 
 
-def write_variant(base_path: Path, folder: Path, name: str, rows: list[StaffingRow], description: str) -> Path:
-    """`folder/<name>.toml` extending `base_path`, staffed by `folder/staffing.csv`; returns the TOML's path."""
+def write_variant(base_path: Path, folder: Path, name: str, description: str,
+                  rows: list[StaffingRow] | None = None, stations_csv: str | None = None,
+                  clear_added_stations: bool = False) -> Path:
+    """`folder/<name>.toml` extending `base_path` with its own staffing table and/or station table."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_staffing_csv(rows, folder / STAFFING_FILE)
     base = os.path.relpath(Path(base_path).resolve(), folder.resolve()).replace(os.sep, "/")
     text = (f'# Written by policesim plan: {description}\n'
-            f'extends = "{base}"\nname = "{name}"\ndescription = """{description}"""\n\n'
-            f'[staffing]\ntable = "{STAFFING_FILE}"\n')
+            f'extends = "{base}"\nname = "{name}"\ndescription = """{description}"""\n')
+    if stations_csv is not None:
+        write_atomic(folder / STATIONS_FILE, lambda tmp: tmp.write_text(stations_csv, encoding="utf-8"))
+        text += f'\n[city]\nstations = "{STATIONS_FILE}"\n' + ("add_stations = []\n" if clear_added_stations else "")
+    if rows is not None:
+        write_staffing_csv(rows, folder / STAFFING_FILE)
+        text += f'\n[staffing]\ntable = "{STAFFING_FILE}"\n'
     path = folder / f"{name}.toml"
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return path
