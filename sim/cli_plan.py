@@ -19,6 +19,8 @@ from .atomic import write_json_atomic
 from .model.city import build_city
 from .pipeline import Job, run_experiment, with_warmup
 from .plan import PlanInputError
+from .model import simulate
+from .plan.isa import refine
 from .plan.estimate import estimate, summary_by_priority
 from .plan.on_duty import field_officers_on_duty
 from .plan.requirement import Requirement, requirement
@@ -103,11 +105,14 @@ def requirement_table(req: Requirement, on_duty: np.ndarray) -> Table:
     return table
 
 
-def _write_requirement_csv(path: Path, req: Requirement) -> None:
-    lines = ["pool,hour_of_week,load,pointwise_load,officers_needed"]
+def _write_requirement_csv(path: Path, req: Requirement, simulated: np.ndarray | None = None) -> None:
+    lines = ["pool,hour_of_week,load,pointwise_load,officers_needed" + (",officers_needed_simulated" if simulated
+                                                                        is not None else "")]
     for i, pool in enumerate(req.pools):
         for h in range(168):
-            lines.append(f"{pool},{h},{req.loads.load[i, h]:.3f},{req.loads.pointwise[i, h]:.3f},{req.officers[i, h]}")
+            extra = f",{simulated[i, h]}" if simulated is not None else ""
+            lines.append(f"{pool},{h},{req.loads.load[i, h]:.3f},{req.loads.pointwise[i, h]:.3f},{req.officers[i, h]}"
+                         + extra)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -117,10 +122,38 @@ def cmd_requirement(args: argparse.Namespace) -> int:
     req = requirement(scenario, _targets(args))
     console = _console()
     console.print(requirement_table(req, field_officers_on_duty(scenario)))
+    simulated = simulated_requirement(scenario, req, args, console) if args.simulate else None
     out = args.out or PLANS / f"{scenario.name}-requirement"
-    _write_requirement_csv(out / "requirement.csv", req)
+    _write_requirement_csv(out / "requirement.csv", req, simulated)
     console.print(f"requirement: {out / 'requirement.csv'}")
     return 0
+
+
+def simulated_requirement(scenario: Scenario, req: Requirement, args: argparse.Namespace,
+                          console: Console) -> np.ndarray:
+    """The iterative staffing algorithm from the analytic requirement, on the delay-probability target."""
+    delay = [t for t in req.targets if t.key == "delay_probability"]
+    if not delay:
+        raise PlanInputError("--simulate: refines a delay_probability target; add --target delay_probability<=X")
+    run = scenario.run.model_copy(update={"replications": args.replications,
+                                          **({"horizon_days": args.days} if args.days else {})})
+    scenario = scenario.model_copy(update={"run": run})
+
+    def calls_of(candidate: Scenario) -> list:
+        return [simulate(candidate, replication=r).calls.to_pandas() for r in range(args.replications)]
+
+    result = refine(scenario, req.officers, req.pools, delay[0].value, calls_of, max_iterations=args.iterations)
+    table = Table(title=f"Officers needed on duty: analytic and simulated (iterative staffing, {result.iterations} "
+                        f"iterations, largest hourly change {result.changes})", title_justify="left")
+    for column in ("pool", "analytic mean", "simulated mean", "analytic peak", "simulated peak",
+                   "hours differing by 2+", "simulated P(wait) max"):
+        table.add_column(column, justify="left" if column == "pool" else "right")
+    for i, pool in enumerate(req.pools):
+        a, b = req.officers[i], result.officers[i]
+        table.add_row(pool, f"{a.mean():.1f}", f"{b.mean():.1f}", str(a.max()), str(b.max()),
+                      str(int((np.abs(a - b) >= 2).sum())), f"{result.delay_probability[i].max():.2f}")
+    console.print(table)
+    return result.officers
 
 
 def _tour_defaults(scenario: Scenario, args: argparse.Namespace) -> tuple[list[int], list[int], int]:
@@ -298,6 +331,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     kinds = plan.add_subparsers(dest="plan_kind", required=True)
     need = kinds.add_parser("requirement", help="officers needed on duty per pool and hour of the week")
     _add_plan_options(need)
+    need.add_argument("--simulate", action="store_true",
+                      help="refine by the iterative staffing algorithm with the simulation (delay_probability target)")
+    need.add_argument("--iterations", type=int, default=4, metavar="N", help="with --simulate: at most N iterations")
+    need.add_argument("--replications", type=int, default=2, metavar="N", help="with --simulate: replications each")
+    need.add_argument("--days", type=float, metavar="D", help="with --simulate: observed days per replication")
     need.set_defaults(handler=cmd_requirement)
 
     roster = kinds.add_parser("roster", help="shifts that cover the requirement (integer program), as a variant")
