@@ -194,9 +194,11 @@ def cmd_roster(args: argparse.Namespace) -> int:
     unit = "officers" if args.minimise == "officers" else "paid hours"
     lines = [
         f"roster: {what}",
-        (f"covers {plan.theta:.3f} x the requirement in every hour ({plan.leftover} officers left over placed "
-         "where cover is thinnest)" if args.headcount is not None else "covers the requirement in every hour"),
-        f"integer program: {plan.objective:,.0f} {unit}; LP bound {plan.lp_bound:,.0f} (gap {plan.lp_gap:.2%}); "
+        (f"covers {plan.theta:.3f} x the requirement in every hour; no roster of {field_headcount} covers more than "
+         f"{plan.theta_bound:.3f} x (LP relaxation): optimality gap {plan.cover_gap:.2%}; {plan.leftover} officers "
+         "left over placed where cover is thinnest" if args.headcount is not None
+         else "covers the requirement in every hour"),
+        f"covering programs: {plan.objective:,.0f} {unit}; LP bound {plan.lp_bound:,.0f} (gap {plan.lp_gap:.2%}); "
         f"optimality gap against the solver's bound {plan.gap:.2%}",
         f"variant: {variant_path}",
     ]
@@ -210,7 +212,8 @@ def cmd_roster(args: argparse.Namespace) -> int:
     write_json_atomic(out / "plan.json", {
         "scenario": base.name, "variant": str(variant_path), "targets": [str(t) for t in req.targets],
         "officers": officers, "objective": plan.objective, "lp_bound": plan.lp_bound, "lp_gap": plan.lp_gap,
-        "gap": plan.gap, "theta": plan.theta, "pools": req.pools,
+        "gap": plan.gap, "theta": plan.theta, "theta_bound": plan.theta_bound, "cover_gap": plan.cover_gap,
+        "pools": req.pools,
         "tours": [{"tour": r[0], "officers": r[-1]} for r in shift_rows],
     })
     report = write_plan_report(

@@ -48,6 +48,8 @@ def test_roster_with_headcount_is_proved_by_simulation(tmp_path, capsys):
     variant = load_scenario(tmp_path / "city-roster.toml")
     inspectors = sum(r.inspectors for r in variant.staffing.table)
     assert inspectors == 24
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["theta"] <= plan["theta_bound"] and plan["cover_gap"] < 0.05
     html = (tmp_path / "plan.html").read_text()
     assert 'id="figure-forest"' in html and 'id="figure-cover"' in html
 

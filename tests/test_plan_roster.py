@@ -64,6 +64,7 @@ def test_headcount_roster_reaches_the_brute_force_cover(headcount):
     cover = plan.counts @ COVERAGE.T
     achieved = float(np.min(np.where(on_duty > 0, cover / np.where(on_duty > 0, on_duty, 1), np.inf)))
     assert achieved == pytest.approx(best, abs=0.01)
+    assert plan.theta_bound >= best - 1e-9 and plan.cover_gap == pytest.approx(1 - plan.theta / plan.theta_bound)
 
 
 def test_availability_is_rounded_up_to_whole_rostered_officers():

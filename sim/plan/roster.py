@@ -65,11 +65,19 @@ class RosterPlan:
     lp_bound: float
     dual_bound: float
     leftover: int  # officers of the headcount placed after the covering rosters
+    theta_bound: float | None = None  # with a headcount: no roster covers a larger share (LP relaxation)
 
     @property
     def gap(self) -> float:
         """Optimality gap: against the best bound the solver proved (it closes a little of the LP gap)."""
         return _relative(self.objective, self.dual_bound)
+
+    @property
+    def cover_gap(self) -> float | None:
+        """With a headcount: how far the uniform cover falls short of the LP relaxation's bound."""
+        if self.theta_bound is None or self.theta_bound <= 0:
+            return None
+        return max(0.0, 1.0 - self.theta / self.theta_bound)
 
     @property
     def lp_gap(self) -> float:
@@ -120,7 +128,8 @@ def plan_roster(on_duty: np.ndarray, coverage: np.ndarray, cost: np.ndarray, ava
             break
     plan = _plan(low_solution, low, 0)
     counts = _place_leftover(plan.counts.copy(), on_duty, coverage, headcount - int(plan.counts.sum()))
-    return RosterPlan(counts, low, plan.objective, plan.lp_bound, plan.dual_bound, headcount - int(plan.counts.sum()))
+    return RosterPlan(counts, low, plan.objective, plan.lp_bound, plan.dual_bound, headcount - int(plan.counts.sum()),
+                      theta_bound=lp_high)
 
 
 def _descending(theta: float):
