@@ -194,8 +194,8 @@ def cmd_roster(args: argparse.Namespace) -> int:
     unit = "officers" if args.minimise == "officers" else "paid hours"
     lines = [
         f"roster: {what}",
-        (f"covers {plan.theta:.3f} x the requirement in every hour; no roster of {field_headcount} covers more than "
-         f"{plan.theta_bound:.3f} x (LP relaxation): optimality gap {plan.cover_gap:.2%}; {plan.leftover} officers "
+        (f"covers {plan.theta:.3f} x the requirement in every hour; no roster of {field_headcount} covers "
+         f"{plan.theta_bound:.3f} x (LP relaxation and the solver's bounds): optimality gap {plan.cover_gap:.2%}; {plan.leftover} officers "
          "left over placed where cover is thinnest" if args.headcount is not None
          else "covers the requirement in every hour"),
         f"covering programs: {plan.objective:,.0f} {unit}; LP bound {plan.lp_bound:,.0f} (gap {plan.lp_gap:.2%}); "

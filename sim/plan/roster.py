@@ -6,7 +6,8 @@ the same integer programs with a tighter LP bound. Pools do not share officers, 
 its own program. Without a headcount the cheapest roster is sought (fewest officers or fewest
 paid hours). With a headcount the shortfall is minimised uniformly: the largest share theta of
 every hour's requirement (more than 1 when officers are to spare) that the headcount can cover,
-found by bisection on the LP bounds, then stepped down until the integer programs fit the headcount; officers left over then go one by
+found by bisection on the LP bounds, then stepped down until the integer programs fit the headcount
+and bisected between the cover found and the least share the solver's bounds prove out of reach; officers left over then go one by
 one where the cover is thinnest against the requirement.
 """
 
@@ -21,6 +22,8 @@ from . import PlanInputError
 
 OBJECTIVES = ("officers", "hours")
 THETA_TOLERANCE = 0.002
+TARGET_COVER_GAP = 0.005
+BISECTION_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class RosterPlan:
     lp_bound: float
     dual_bound: float
     leftover: int  # officers of the headcount placed after the covering rosters
-    theta_bound: float | None = None  # with a headcount: no roster covers a larger share (LP relaxation)
+    theta_bound: float | None = None  # with a headcount: no roster covers this share (LP or the solver's bounds)
 
     @property
     def gap(self) -> float:
@@ -74,7 +77,7 @@ class RosterPlan:
 
     @property
     def cover_gap(self) -> float | None:
-        """With a headcount: how far the uniform cover falls short of the LP relaxation's bound."""
+        """With a headcount: how far the uniform cover falls short of the best proven bound on it."""
         if self.theta_bound is None or self.theta_bound <= 0:
             return None
         return max(0.0, 1.0 - self.theta / self.theta_bound)
@@ -121,15 +124,34 @@ def plan_roster(on_duty: np.ndarray, coverage: np.ndarray, cost: np.ndarray, ava
             low = mid
         else:
             lp_high = mid
+    bound = lp_high  # no roster covers lp_high x the requirement (LP relaxation)
     for theta in _descending(lp_high):  # whole officers cost a little cover: step down from the LP's theta
         solutions = solve(theta)
         if sum(s.counts.sum() for s in solutions) <= headcount:
             low, low_solution = theta, solutions
             break
+        if _proven_over(solutions, headcount):
+            bound = min(bound, theta)
+    for _ in range(BISECTION_ROUNDS):  # close the gap between the cover found and the best bound
+        if low_solution is None or 1.0 - low / bound <= TARGET_COVER_GAP:
+            break
+        mid = (low + bound) / 2
+        solutions = solve(mid)
+        if sum(s.counts.sum() for s in solutions) <= headcount:
+            low, low_solution = mid, solutions
+        elif _proven_over(solutions, headcount):
+            bound = mid
+        else:
+            break
     plan = _plan(low_solution, low, 0)
     counts = _place_leftover(plan.counts.copy(), on_duty, coverage, headcount - int(plan.counts.sum()))
     return RosterPlan(counts, low, plan.objective, plan.lp_bound, plan.dual_bound, headcount - int(plan.counts.sum()),
-                      theta_bound=lp_high)
+                      theta_bound=bound)
+
+
+def _proven_over(solutions: list[CoverSolution], headcount: int) -> bool:
+    """The solver's bounds prove that no roster of the headcount covers this share."""
+    return sum(np.ceil(s.dual_bound - 1e-6) for s in solutions) > headcount
 
 
 def _descending(theta: float):
