@@ -17,7 +17,7 @@ from rich.table import Table
 
 from .atomic import write_json_atomic
 from .model.city import build_city
-from .pipeline import Job, run_experiment, with_warmup
+from .pipeline import Job, run_experiment
 from .plan import PlanInputError
 from .model import simulate
 from .plan.isa import refine
@@ -34,7 +34,7 @@ from .plan.tours import ROTATIONS, tours
 from .plan.variant import kept_inspectors, kept_rows, replanned, roster_rows, write_variant
 from .report.console import comparison_table
 from .report.plan_report import write_plan_report
-from .results.compare import Difference, paired_differences
+from .results.compare import Difference, differences_frame, paired_differences
 from .results.storage import summary_frame
 from .scenario import load_scenario
 from .scenario.schema import Scenario
@@ -293,7 +293,7 @@ def prove(base: Scenario, variant: Scenario, out: Path, args: argparse.Namespace
     def prepared(s: Scenario) -> Scenario:
         run = s.run.model_copy(update={"replications": args.replications,
                                        **({"horizon_days": args.days} if args.days else {})})
-        return with_warmup(s.model_copy(update={"run": run}), None)
+        return s.model_copy(update={"run": run})
 
     jobs = [Job(prepared(base), out / "runs" / base.name), Job(prepared(variant), out / "runs" / variant.name)]
     result = run_experiment(jobs, out / ".parts", replications=args.replications, seed=base.run.seed,
@@ -302,8 +302,7 @@ def prove(base: Scenario, variant: Scenario, out: Path, args: argparse.Namespace
         raise PlanInputError(f"the proof by simulation failed: {result.failures[0]}")
     frames = [summary_frame(result.summaries[j.scenario.name]) for j in jobs]
     differences = paired_differences(*frames)
-    frame = __import__("pandas").DataFrame([{**d.__dict__, "significant": d.significant} for d in differences])
-    console.print(comparison_table(frame, base.name, variant.name, PROOF_METRICS))
+    console.print(comparison_table(differences_frame(differences), base.name, variant.name, PROOF_METRICS))
     return differences
 
 

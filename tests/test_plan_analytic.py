@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.integrate import trapezoid
 
 from sim.model.theory import erlang_c
 from sim.plan.mol import modified_offered_load, survival_on_grid
@@ -67,7 +68,7 @@ def test_priority_1_wait_tail_is_consistent_with_cobham():
     from sim.model.theory import cobham_mean_waits
     hour = HourLoad(load=8.0, p1_load=2.0, busy_min=60.0, p1_travel_min=0.0)
     t = np.linspace(0, 2000, 200_001)
-    mean = np.trapezoid([p1_wait_tail(10, hour, x) for x in t[::100]], t[::100])
+    mean = trapezoid([p1_wait_tail(10, hour, x) for x in t[::100]], t[::100])
     cobham = cobham_mean_waits(10, [2.0 / 60, 6.0 / 60], 1 / 60)[0]
     assert mean == pytest.approx(cobham, rel=0.01)
 

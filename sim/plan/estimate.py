@@ -20,7 +20,7 @@ from .load import field_demand
 from .mol import HOURS_PER_WEEK
 from .on_duty import field_officers_on_duty
 from .requirement import PoolLoads, pool_loads
-from .targets import HourLoad, p1_wait_tail
+from .targets import p1_wait_tail
 
 
 def estimate(scenario: Scenario) -> dict[str, Any]:

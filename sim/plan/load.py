@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model.city import CityLayout, build_city
-from ..model.demand import HOURS_PER_WEEK, weekly_shape
+from ..model.demand import weekly_shape
 from ..model.travel import TravelModel
 from ..scenario.schema import Scenario
 from ..scenario.volumes import DAYS_PER_YEAR, profile
@@ -113,5 +113,3 @@ def _mean_trip_min(layout, travel: TravelModel, stations: list[int], origin, hou
 def field_hours_per_week(demand: PoolDemand) -> dict[str, float]:
     return {p: sum(float(c.load_by_hour().sum()) for c in demand.of_pool(p)) for p in demand.pools}
 
-
-__all__ = ["CITY_POOL", "ClassDemand", "HOURS_PER_WEEK", "PoolDemand", "field_demand", "pool_names"]
