@@ -22,6 +22,8 @@ from .atomic import replace_folder, write_json_atomic
 from .experiment import TaskFailure, make_executor, plan_tasks, run_tasks
 from .experiment.tasks import part_path
 from .report.check_report import CHECK_HTML, write_check_report
+from .plan.estimate import estimate
+from .report.estimate_chart import ESTIMATE
 from .report.run_report import write_run_report
 from .results.check import replays_observed_times, write_check_result
 from .results.manifest import scenario_hash
@@ -150,6 +152,7 @@ def run_experiment(jobs: list[Job], parts: Path, replications: int, seed: int, w
 def merge_run(parts: Path, scenario: Scenario, seed: int, folder: Path) -> dict[str, Any]:
     """A complete run folder at `folder`, its report included, so the report moves in with it."""
     summary = finalize_run(parts, scenario, seed, folder)
+    write_json_atomic(folder / ESTIMATE, estimate(scenario))
     write_run_report(folder)
     if replays_observed_times(scenario):
         write_check_report(write_check_result(folder), folder / CHECK_HTML, scenario.name)

@@ -8,6 +8,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from . import charts
+from .estimate_chart import estimate_figure, estimate_table_html
 from .headline import Headline, headline_numbers
 from .html import beside, figure_html, section, write_page
 from .limitations import limitations_html
@@ -116,6 +117,8 @@ def run_report_html(data: RunData) -> tuple[str, str]:
         body += section(title, escape(intro), content, anchor=key)
         if key == "within_target" and any_left(data.summary):
             body += section("Calls nobody took", escape(LEFT_INTRO), left_table_html(data.summary), anchor="left")
+    if data.estimate is not None and data.staff is not None:
+        body += estimate_section(data)
     body += section(NOT_CAPTURED, "Read every number above with these in mind.",
                     limitations_html([(data.name, data.scenario)]), anchor="not-captured")
     body += section("How to read this", "", f'<div class="howto">{HOW_TO_READ}</div>', anchor="how-to-read")
@@ -123,6 +126,19 @@ def run_report_html(data: RunData) -> tuple[str, str]:
                     "Rerunning the same scenario file (same hash) with the same seed and version "
                     "gives the same numbers.", provenance_html([data.manifest]), anchor="provenance")
     return f"{data.name}: simulated police response", body
+
+
+def estimate_section(data: RunData) -> str:
+    """Queueing formulas beside the simulation, from the run's estimate.json."""
+    rows = data.summary[(data.summary["metric"] == "response_mean_min") & (data.summary["by"] == "priority")]
+    simulated = {str(r.group): float(r.mean) for r in rows.itertuples(index=False)}
+    figure = estimate_figure(data.estimate, data.staff, float(data.manifest.get("horizon_days") or 1.0))
+    content = beside(figure_html(figure, "figure-estimate"), estimate_table_html(data.estimate, simulated))
+    return section("Formulas beside the simulation",
+                   escape("Queueing formulas (each hour as a steady M/M/s queue with the lagged load, "
+                          "Erlang C and Cobham's priorities) against the simulated figures. Where they part, "
+                          "what the formulas leave out matters: dispatch by precinct, travel, preemption, "
+                          "work run past a shift's end."), content, anchor="estimate")
 
 
 def write_run_report(folder: Path) -> Path:
