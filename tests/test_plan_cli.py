@@ -44,7 +44,7 @@ def test_roster_with_headcount_is_proved_by_simulation(tmp_path, capsys):
     assert main(["plan", "roster", str(CITY), "--headcount", "24", "--out", str(tmp_path), "--replications", "2",
                  "--days", "3", "--workers", "1", "--quiet"]) == 0
     text = capsys.readouterr().out
-    assert "paired by replication" in text and "response_p90_min" in text
+    assert "paired by replication" in text and "90th-percentile response time, priority 1" in text
     variant = load_scenario(tmp_path / "city-roster.toml")
     inspectors = sum(r.inspectors for r in variant.staffing.table)
     assert inspectors == 24
