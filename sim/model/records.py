@@ -39,7 +39,18 @@ CALLS_SCHEMA = pa.schema([
     ("outcome", pa.dictionary(pa.int8(), pa.string())),
     ("lon", pa.float32()),
     ("lat", pa.float32()),
+    ("officer", pa.dictionary(pa.int16(), pa.string())),
+    ("shift", pa.dictionary(pa.int16(), pa.string())),
 ])
+
+
+def member_labels(layout: CityLayout) -> tuple[list[str], np.ndarray, list[str]]:
+    """Officer ids by staff index, each member's code into the shift names, and the shift names
+    (distinct, in order of first use), so staff indices map to labels with one take."""
+    shift_names = list(dict.fromkeys(m.shift_name for m in layout.staff))
+    code = {name: k for k, name in enumerate(shift_names)}
+    shift_code = np.array([code[m.shift_name] for m in layout.staff], dtype=np.int16)
+    return [m.officer for m in layout.staff], shift_code, shift_names
 
 
 def unknown_as_null(values: np.ndarray) -> pa.Array:
@@ -54,6 +65,7 @@ class CallRecords:
         self.completed = np.full(n, np.nan)
         self.abandoned_at = np.full(n, np.nan)
         self.station = np.full(n, -1, dtype=np.int32)
+        self.officer = np.full(n, -1, dtype=np.int32)  # the first member sent (staff index), -1: none
         self.officers = np.zeros(n, dtype=np.int8)
         self.preempted = np.zeros(n, dtype=bool)
         self.dispatched_v = memoryview(self.dispatched)
@@ -61,6 +73,7 @@ class CallRecords:
         self.completed_v = memoryview(self.completed)
         self.abandoned_v = memoryview(self.abandoned_at)
         self.station_v = memoryview(self.station)
+        self.officer_v = memoryview(self.officer)
         self.officers_v = memoryview(self.officers)
         self.preempted_v = memoryview(self.preempted)
 
@@ -120,5 +133,19 @@ class CallRecords:
             "outcome": labels(outcome, list(OUTCOMES), pa.int8()),
             "lon": pa.array(lon.astype(np.float32)),
             "lat": pa.array(lat.astype(np.float32)),
+            **self._officer_columns(layout, keep),
         }
         return pa.table(columns, schema=CALLS_SCHEMA)
+
+    def _officer_columns(self, layout: CityLayout, keep: np.ndarray) -> dict[str, pa.DictionaryArray]:
+        """`officer` (the first member sent) and `shift` (theirs), null where nobody was sent."""
+        officer = self.officer[keep]
+        none = officer < 0
+        index = np.where(none, 0, officer)
+        officers, shift_code, shift_names = member_labels(layout)
+        shift = shift_code[index] if len(shift_code) else np.zeros(len(index), dtype=np.int16)
+        return {
+            "officer": pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int16), mask=none),
+                                                      pa.array(officers, pa.string())),
+            "shift": pa.DictionaryArray.from_arrays(pa.array(shift, mask=none), pa.array(shift_names, pa.string())),
+        }

@@ -15,12 +15,16 @@ import numpy as np
 @dataclass(frozen=True)
 class BusyIntervals:
     """One row per job (or part of a job cut by preemption or the horizon): field work from
-    `start_min` to `service_end_min`, desk work (paperwork, walk-ins) from there to `end_min`."""
+    `start_min` to `service_end_min`, desk work (paperwork, walk-ins) from there to `end_min`.
+    In the field part the member travels until `arrive_min` (their own arrival; NaN if never
+    given) and is on scene after it; `call` is the call worked on (-1 if not given)."""
 
     staff: np.ndarray
     start_min: np.ndarray
     service_end_min: np.ndarray
     end_min: np.ndarray
+    arrive_min: np.ndarray
+    call: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -53,15 +57,20 @@ class RunLog:
         self._busy_start = array("d")
         self._busy_service_end = array("d")
         self._busy_end = array("d")
+        self._busy_arrive = array("d")
+        self._busy_call = array("q")
         self._overtime_staff = array("i")
         self._overtime_start = array("d")
         self._overtime_end = array("d")
 
-    def job(self, s: int, start: float, service_end: float, end: float) -> None:
+    def job(self, s: int, start: float, service_end: float, end: float, arrive: float = float("nan"),
+            call: int = -1) -> None:
         self._busy_staff.append(s)
         self._busy_start.append(start)
         self._busy_service_end.append(service_end)
         self._busy_end.append(end)
+        self._busy_arrive.append(arrive)
+        self._busy_call.append(call)
 
     def overtime(self, s: int, start: float, end: float) -> None:
         self._overtime_staff.append(s)
@@ -74,6 +83,8 @@ class RunLog:
             start_min=np.frombuffer(self._busy_start, dtype=float),
             service_end_min=np.frombuffer(self._busy_service_end, dtype=float),
             end_min=np.frombuffer(self._busy_end, dtype=float),
+            arrive_min=np.frombuffer(self._busy_arrive, dtype=float),
+            call=np.frombuffer(self._busy_call, dtype=np.int64),
         )
 
     def overtime_intervals(self) -> OvertimeIntervals:

@@ -10,6 +10,7 @@ from ..scenario.schema import Scenario
 from .city import build_city
 from .demand import generate_calls
 from .engine import Engine
+from .officers import officer_time
 from .shifts import roster
 from .streams import Streams
 from .utilisation import staff_time
@@ -19,11 +20,12 @@ MINUTES_PER_DAY = 1440.0
 
 @dataclass
 class ReplicationResult:
-    """What one replication produced: per-call records, staff time and queue monitors."""
+    """What one replication produced: per-call records, staff time, officer time and queue monitors."""
 
     calls: pa.Table
     staff: pa.Table
     monitors: dict[str, float] = field(default_factory=dict)
+    officers: pa.Table | None = None
 
 
 def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) -> ReplicationResult:
@@ -40,11 +42,13 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     engine.run()
     observed = total_min - warmup_min
     table = engine.records.table(layout, calls, replication, warmup_min, total_min)
+    busy, overtime = engine.log.busy_intervals(), engine.log.overtime_intervals()
     return ReplicationResult(
         calls=table,
-        staff=staff_time(layout, shifts, engine.log.busy_intervals(), engine.log.overtime_intervals(),
-                         engine.prevention_windows, warmup_min, total_min,
+        staff=staff_time(layout, shifts, busy, overtime, engine.prevention_windows, warmup_min, total_min,
                          replication),
+        officers=officer_time(layout, shifts, busy, overtime, calls.kind, engine.prevention_windows, warmup_min,
+                              total_min, replication),
         monitors={
             "observed_min": observed,
             "field_waiting_mean": engine.log.field_waiting_area() / observed,
