@@ -84,7 +84,8 @@ def _prepare_parts(parts: Path, jobs: list[Job], plan: dict[str, Any], resume: b
 def _replication_metrics(parts: Path, scenario: Scenario, replication: int) -> pd.DataFrame:
     calls = pq.read_table(part_path(parts, "calls", scenario.name, replication)).to_pandas()
     staff = pq.read_table(part_path(parts, "staff", scenario.name, replication)).to_pandas()
-    metrics = replication_metrics(calls, staff, targets_of(scenario))
+    officers = pq.read_table(part_path(parts, "officers", scenario.name, replication)).to_pandas()
+    metrics = replication_metrics(calls, staff, targets_of(scenario), officers)
     return metrics.assign(replication=replication)
 
 

@@ -1,7 +1,8 @@
 """A run folder on disk: merge a scenario's parts into its files and swap the folder in atomically.
 
 Layout of a run folder: `calls.parquet` (one row per call, a row group per replication),
-`staff.parquet` (staff minutes by district, role and hour), `summary.json` (metrics per
+`staff.parquet` (staff minutes by district, role and hour), `officers.parquet` (one row per
+officer and shift occurrence), `summary.json` (metrics per
 replication and across them, plus the manifest) and `scenario.json` (the resolved scenario).
 """
 
@@ -24,6 +25,7 @@ from .statistics import Targets, across_replications, replication_metrics
 
 CALLS = "calls.parquet"
 STAFF = "staff.parquet"
+OFFICERS = "officers.parquet"
 SUMMARY = "summary.json"
 SCENARIO = "scenario.json"
 
@@ -52,16 +54,21 @@ def finalize_run(parts: Path, scenario: Scenario, seed: int, out: Path) -> dict[
     targets = targets_of(scenario)
     replications = sorted(int(p.split("replication=")[1].split(".")[0]) for p in calls.files)
 
+    officers = part_dataset(parts, "officers", scenario.name)
     per_replication = []
     with pq.ParquetWriter(staged / CALLS, calls.schema) as calls_out, \
-            pq.ParquetWriter(staged / STAFF, staff.schema) as staff_out:
+            pq.ParquetWriter(staged / STAFF, staff.schema) as staff_out, \
+            pq.ParquetWriter(staged / OFFICERS, officers.schema) as officers_out:
         for replication in replications:
             name = f"replication={replication:04d}.parquet"
             call_table = pq.read_table(parts / "calls" / f"scenario={scenario.name}" / name)
             staff_table = pq.read_table(parts / "staff" / f"scenario={scenario.name}" / name)
+            officer_table = pq.read_table(parts / "officers" / f"scenario={scenario.name}" / name)
             calls_out.write_table(call_table, row_group_size=max(call_table.num_rows, 1))
             staff_out.write_table(staff_table)
-            metrics = replication_metrics(call_table.to_pandas(), staff_table.to_pandas(), targets)
+            officers_out.write_table(officer_table, row_group_size=max(officer_table.num_rows, 1))
+            metrics = replication_metrics(call_table.to_pandas(), staff_table.to_pandas(), targets,
+                                          officer_table.to_pandas())
             per_replication.append(metrics.assign(replication=replication))
 
     tidy = pd.concat(per_replication, ignore_index=True)
