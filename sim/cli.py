@@ -14,7 +14,8 @@ from .model.capacity import offered_load
 from .model.pool_load import pool_loads
 from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, with_warmup, write_sweep_index
 from .report.comparison_report import write_comparison_report
-from .report.console import comparison_table, response_table, station_table, utilisation_table
+from .report.console import (comparison_table, response_table, station_shift_table, station_table,
+                             utilisation_table)
 from .report.images import PngUnavailable, export_pngs
 from .report.load_check import pool_load_table, pool_warnings
 from .report.run_data import NotARunFolder
@@ -88,6 +89,8 @@ def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: C
                                                 f"{manifest['replications']} replications, seed {manifest['seed']}"))
             console.print(station_table(frame))
             console.print(utilisation_table(frame))
+            if (by_station_and_shift := station_shift_table(frame)) is not None:
+                console.print(by_station_and_shift)
         console.print(f"results: {job.out}")
         console.print(f"report: {job.out / 'report.html'}")
     if result.precision_reached is not None:

@@ -94,7 +94,7 @@ def test_run_report_is_self_contained(report):
 
 def test_run_report_has_every_figure_and_the_headline(report, folders):
     html = report.read_text()
-    assert html.count('class="plotly-graph-div"') == len(SECTIONS) == 5
+    assert html.count('class="plotly-graph-div"') == len(SECTIONS) == 6
     for key, title, _ in SECTIONS:
         assert f'id="figure-{key}"' in html
         assert title in html
