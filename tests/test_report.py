@@ -291,7 +291,7 @@ def test_reports_of_a_city_without_boundaries_and_one_replication(tmp_path):
     assert not result.failures
     shutil.copytree(tmp_path / "a", tmp_path / "b")
     html = write_run_report(tmp_path / "a").read_text()
-    assert html.count('class="plotly-graph-div"') == 5
+    assert html.count('class="plotly-graph-div"') == 6
     assert "no interval (one replication)" in html and "n/a" in html
     fig = charts.district_map(load_run(tmp_path / "a").summary, scenario.model_dump(mode="json"))
     assert not [t for t in fig.data if t.fill == "toself"]
