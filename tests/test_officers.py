@@ -124,3 +124,25 @@ def test_a_staffing_table_shows_exactly_its_rostered_officers_per_station_and_sh
         scheduled = crew.on_duty_min - crew.overtime_min
         observed = np.minimum(crew.shift_end_min, days * 1440) - np.maximum(crew.shift_start_min, 0)
         np.testing.assert_allclose(scheduled, observed, atol=1e-6)
+
+
+def test_a_run_folder_from_before_officer_results_still_opens_and_reports(runs, tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from sim.report.run_report import write_run_report
+    from sim.results import NotAResultsFolder
+
+    old = tmp_path / "old"
+    shutil.copytree(runs[1.0], old)
+    (old / "officers.parquet").unlink()
+    summary = json.loads((old / "summary.json").read_text())
+    summary["metrics"] = [m for m in summary["metrics"] if m["by"] not in ("station", "shift")]
+    (old / "summary.json").write_text(json.dumps(summary))
+    results = open_results(old)
+    assert len(results.calls_frame(columns=["call_id"])) > 0
+    assert results.sql("select count(*) as n from staff").n.iloc[0] > 0  # no officers view, the rest works
+    with pytest.raises(NotAResultsFolder, match="officers.parquet"):
+        results.officers_frame()
+    html = write_run_report(old).read_text()
+    assert 'id="figure-stations"' not in html and 'id="figure-walk_in"' in html
