@@ -79,8 +79,8 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
         return m * span + (t + MINUTES_PER_DAY)
 
     def row_of_job(m: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """The occurrence in which member m started at t (the latest of theirs starting at or before t),
-        -1 for one not observed (a job of the warm-up)."""
+        """The occurrence in which member m started at t: the latest of theirs starting at or before t
+        (-1 if none has, which a job taken on duty never meets)."""
         rows = np.searchsorted(key(member, start), key(m, t), side="right") - 1
         return np.where((rows >= 0) & (member[np.maximum(rows, 0)] == m), rows, -1) if n else np.full(len(m), -1)
 
