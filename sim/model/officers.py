@@ -21,6 +21,7 @@ from .shifts import Occurrence
 
 MINUTES_PER_DAY = 1440.0
 BUSY_KINDS = ("travel", "on_scene", "paperwork", "desk")  # what counts as busy; prevention does not
+JOBS_PER_CHUNK = 200_000
 
 OFFICERS_SCHEMA = pa.schema([
     ("scenario", pa.dictionary(pa.int8(), pa.string())),
@@ -109,33 +110,40 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
     columns["overtime_min"] = total(ot_rows, _observed(overtime.start_min, overtime.end_min, warmup_min, total_min))
     columns["on_duty_min"] = _observed(start, end, warmup_min, total_min) + columns["overtime_min"]
 
-    b_member = busy.staff.astype(np.int64)
-    rows = row_of_job(b_member, busy.start_min)
-    b_start, b_end = busy.start_min, busy.end_min
-    field_end = np.minimum(busy.service_end_min, b_end)
-    arrive = np.where(np.isnan(busy.arrive_min), b_start, busy.arrive_min)
-    desk_from = np.maximum(b_start, busy.service_end_min)
-    at_desk = call_kind[np.maximum(busy.call, 0)] != FIELD
-    columns["travel_min"] = split(rows, b_start, np.minimum(arrive, field_end))
-    columns["on_scene_min"] = split(rows, np.maximum(arrive, b_start), field_end)
-    columns["paperwork_min"] = split(rows, np.where(at_desk, b_end, desk_from), b_end)
-    columns["desk_min"] = split(rows, np.where(at_desk, desk_from, b_end), b_end)
-
     window = _window_clock(prevention)
     lo, hi = np.maximum(start, warmup_min), np.minimum(end, total_min)
+    busy_in_windows = np.zeros(n)
+    for name in BUSY_KINDS:
+        columns[f"{name}_min"] = np.zeros(n)
+    for first_job in range(0, len(busy.staff), JOBS_PER_CHUNK):  # bounded temporaries for a city-year
+        jobs = slice(first_job, first_job + JOBS_PER_CHUNK)
+        b_start, b_end, service_end = busy.start_min[jobs], busy.end_min[jobs], busy.service_end_min[jobs]
+        rows = row_of_job(busy.staff[jobs].astype(np.int64), b_start)
+        field_end = np.minimum(service_end, b_end)
+        arrive = np.where(np.isnan(busy.arrive_min[jobs]), b_start, busy.arrive_min[jobs])
+        desk_from = np.maximum(b_start, service_end)
+        at_desk = call_kind[np.maximum(busy.call[jobs], 0)] != FIELD
+        columns["travel_min"] += split(rows, b_start, np.minimum(arrive, field_end))
+        columns["on_scene_min"] += split(rows, np.maximum(arrive, b_start), field_end)
+        columns["paperwork_min"] += split(rows, np.where(at_desk, b_end, desk_from), b_end)
+        columns["desk_min"] += split(rows, np.where(at_desk, desk_from, b_end), b_end)
+        if n:
+            r = np.maximum(rows, 0)
+            a = np.maximum(np.maximum(b_start, lo[r]), warmup_min)
+            b = np.minimum(np.minimum(b_end, hi[r]), total_min)
+            busy_in_windows += total(rows, window(np.maximum(a, b)) - window(a))
+
     in_windows = window(np.maximum(hi, lo)) - window(lo)
-    r = np.maximum(rows, 0)
-    a = np.maximum(np.maximum(b_start, lo[r]), warmup_min) if n else b_start
-    b = np.minimum(np.minimum(b_end, hi[r]), total_min) if n else b_end
-    busy_in_windows = total(rows, window(np.maximum(a, b)) - window(a))
     prevents = _prevention_members(layout)[member] if n else np.zeros(0, bool)
     columns["prevention_min"] = np.where(prevents, np.maximum(in_windows - busy_in_windows, 0.0), 0.0)
     busy_min = sum(columns[f"{k}_min"] for k in BUSY_KINDS)
     columns["idle_min"] = np.maximum(columns["on_duty_min"] - busy_min - columns["prevention_min"], 0.0)
 
-    first = np.unique(b_member * (len(call_kind) + 1) + busy.call, return_index=True)[1]  # resumed: once
-    counted = first[(busy.call[first] >= 0) & (b_start[first] >= warmup_min) & (b_start[first] < total_min)]
-    calls_taken = np.bincount(rows[counted][rows[counted] >= 0], minlength=n)[:n]
+    first = np.unique(busy.staff.astype(np.int64) * (len(call_kind) + 1) + busy.call, return_index=True)[1]
+    first = first[(busy.call[first] >= 0) & (busy.start_min[first] >= warmup_min)
+                  & (busy.start_min[first] < total_min)]  # a call resumed after preemption counts once
+    taken_rows = row_of_job(busy.staff[first].astype(np.int64), busy.start_min[first])
+    calls_taken = np.bincount(taken_rows[taken_rows >= 0], minlength=n)[:n]
 
     out = np.lexsort((member, start))  # in time order for readers
     out = out[(end[out] > warmup_min) | (columns["on_duty_min"][out] > 0)]
