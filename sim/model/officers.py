@@ -26,7 +26,7 @@ JOBS_PER_CHUNK = 200_000
 OFFICERS_SCHEMA = pa.schema([
     ("scenario", pa.dictionary(pa.int8(), pa.string())),
     ("replication", pa.int32()),
-    ("officer", pa.dictionary(pa.int16(), pa.string())),
+    ("officer", pa.dictionary(pa.int32(), pa.string())),
     ("station", pa.dictionary(pa.int16(), pa.string())),
     ("role", pa.dictionary(pa.int8(), pa.string())),
     ("shift", pa.dictionary(pa.int16(), pa.string())),
@@ -171,7 +171,7 @@ def _table(layout: CityLayout, replication: int, member: np.ndarray, start: np.n
     data = {
         "scenario": labels(np.zeros(n, dtype=np.int8), [layout.scenario.name], pa.int8()),
         "replication": pa.array(np.full(n, replication, dtype=np.int32)),
-        "officer": labels(member.astype(np.int16), officers, pa.int16()),
+        "officer": labels(member.astype(np.int32), officers, pa.int32()),
         "station": labels(station[member], [s.name for s in layout.stations], pa.int16()),
         "role": labels(role[member], list(ROLES), pa.int8()),
         "shift": labels(shift_code[member], shift_names, pa.int16()),

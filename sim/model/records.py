@@ -39,7 +39,7 @@ CALLS_SCHEMA = pa.schema([
     ("outcome", pa.dictionary(pa.int8(), pa.string())),
     ("lon", pa.float32()),
     ("lat", pa.float32()),
-    ("officer", pa.dictionary(pa.int16(), pa.string())),
+    ("officer", pa.dictionary(pa.int32(), pa.string())),  # int32: a force may have more than 32,767
     ("shift", pa.dictionary(pa.int16(), pa.string())),
 ])
 
@@ -145,7 +145,7 @@ class CallRecords:
         officers, shift_code, shift_names = member_labels(layout)
         shift = shift_code[index] if len(shift_code) else np.zeros(len(index), dtype=np.int16)
         return {
-            "officer": pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int16), mask=none),
+            "officer": pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32), mask=none),
                                                       pa.array(officers, pa.string())),
             "shift": pa.DictionaryArray.from_arrays(pa.array(shift, mask=none), pa.array(shift_names, pa.string())),
         }
