@@ -21,7 +21,7 @@ from .shifts import Occurrence
 
 MINUTES_PER_DAY = 1440.0
 BUSY_KINDS = ("travel", "on_scene", "paperwork", "desk")  # what counts as busy; prevention does not
-JOBS_PER_CHUNK = 200_000
+JOBS_PER_CHUNK = 100_000
 
 OFFICERS_SCHEMA = pa.schema([
     ("scenario", pa.dictionary(pa.int8(), pa.string())),
@@ -113,6 +113,10 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
     window = _window_clock(prevention)
     lo, hi = np.maximum(start, warmup_min), np.minimum(end, total_min)
     busy_in_windows = np.zeros(n)
+    calls_taken = np.zeros(n, dtype=np.int64)
+    # A call with one logged job is taken once; only the few with several (teams, preemption) need
+    # de-duplicating per member, which keeps the count off a sort of every job.
+    jobs_per_call = np.bincount(busy.call[busy.call >= 0], minlength=len(call_kind))
     for name in BUSY_KINDS:
         columns[f"{name}_min"] = np.zeros(n)
     for first_job in range(0, len(busy.staff), JOBS_PER_CHUNK):  # bounded temporaries for a city-year
@@ -123,6 +127,9 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
         arrive = np.where(np.isnan(busy.arrive_min[jobs]), b_start, busy.arrive_min[jobs])
         desk_from = np.maximum(b_start, service_end)
         at_desk = call_kind[np.maximum(busy.call[jobs], 0)] != FIELD
+        call = busy.call[jobs]
+        sole = (call >= 0) & (jobs_per_call[np.maximum(call, 0)] == 1) & (b_start >= warmup_min) & (b_start < total_min)
+        calls_taken += np.bincount(rows[sole & (rows >= 0)], minlength=n)[:n]
         columns["travel_min"] += split(rows, b_start, np.minimum(arrive, field_end))
         columns["on_scene_min"] += split(rows, np.maximum(arrive, b_start), field_end)
         columns["paperwork_min"] += split(rows, np.where(at_desk, b_end, desk_from), b_end)
@@ -139,11 +146,13 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
     busy_min = sum(columns[f"{k}_min"] for k in BUSY_KINDS)
     columns["idle_min"] = np.maximum(columns["on_duty_min"] - busy_min - columns["prevention_min"], 0.0)
 
-    first = np.unique(busy.staff.astype(np.int64) * (len(call_kind) + 1) + busy.call, return_index=True)[1]
-    first = first[(busy.call[first] >= 0) & (busy.start_min[first] >= warmup_min)
-                  & (busy.start_min[first] < total_min)]  # a call resumed after preemption counts once
+    shared = np.flatnonzero(jobs_per_call[np.maximum(busy.call, 0)] > 1)
+    shared = shared[busy.call[shared] >= 0]
+    first = shared[np.unique(busy.staff[shared].astype(np.int64) * (len(call_kind) + 1) + busy.call[shared],
+                             return_index=True)[1]]  # a call resumed after preemption counts once
+    first = first[(busy.start_min[first] >= warmup_min) & (busy.start_min[first] < total_min)]
     taken_rows = row_of_job(busy.staff[first].astype(np.int64), busy.start_min[first])
-    calls_taken = np.bincount(taken_rows[taken_rows >= 0], minlength=n)[:n]
+    calls_taken += np.bincount(taken_rows[taken_rows >= 0], minlength=n)[:n]
 
     out = np.lexsort((member, start))  # in time order for readers
     out = out[(end[out] > warmup_min) | (columns["on_duty_min"][out] > 0)]
