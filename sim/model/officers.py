@@ -117,6 +117,7 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
     # A call with one logged job is taken once; only the few with several (teams, preemption) need
     # de-duplicating per member, which keeps the count off a sort of every job.
     jobs_per_call = np.bincount(busy.call[busy.call >= 0], minlength=len(call_kind))
+    shared_parts = []
     for name in BUSY_KINDS:
         columns[f"{name}_min"] = np.zeros(n)
     for first_job in range(0, len(busy.staff), JOBS_PER_CHUNK):  # bounded temporaries for a city-year
@@ -128,7 +129,9 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
         desk_from = np.maximum(b_start, service_end)
         at_desk = call_kind[np.maximum(busy.call[jobs], 0)] != FIELD
         call = busy.call[jobs]
-        sole = (call >= 0) & (jobs_per_call[np.maximum(call, 0)] == 1) & (b_start >= warmup_min) & (b_start < total_min)
+        several = jobs_per_call[np.maximum(call, 0)] > 1
+        shared_parts.append(np.flatnonzero((call >= 0) & several) + first_job)
+        sole = (call >= 0) & ~several & (b_start >= warmup_min) & (b_start < total_min)
         calls_taken += np.bincount(rows[sole & (rows >= 0)], minlength=n)[:n]
         columns["travel_min"] += split(rows, b_start, np.minimum(arrive, field_end))
         columns["on_scene_min"] += split(rows, np.maximum(arrive, b_start), field_end)
@@ -146,8 +149,7 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
     busy_min = sum(columns[f"{k}_min"] for k in BUSY_KINDS)
     columns["idle_min"] = np.maximum(columns["on_duty_min"] - busy_min - columns["prevention_min"], 0.0)
 
-    shared = np.flatnonzero(jobs_per_call[np.maximum(busy.call, 0)] > 1)
-    shared = shared[busy.call[shared] >= 0]
+    shared = np.concatenate(shared_parts) if shared_parts else np.zeros(0, np.int64)
     first = shared[np.unique(busy.staff[shared].astype(np.int64) * (len(call_kind) + 1) + busy.call[shared],
                              return_index=True)[1]]  # a call resumed after preemption counts once
     first = first[(busy.start_min[first] >= warmup_min) & (busy.start_min[first] < total_min)]
