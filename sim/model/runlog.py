@@ -58,7 +58,7 @@ class RunLog:
         self._busy_service_end = array("d")
         self._busy_end = array("d")
         self._busy_arrive = array("d")
-        self._busy_call = array("q")
+        self._busy_call = array("i")
         self._overtime_staff = array("i")
         self._overtime_start = array("d")
         self._overtime_end = array("d")
@@ -84,7 +84,7 @@ class RunLog:
             service_end_min=np.frombuffer(self._busy_service_end, dtype=float),
             end_min=np.frombuffer(self._busy_end, dtype=float),
             arrive_min=np.frombuffer(self._busy_arrive, dtype=float),
-            call=np.frombuffer(self._busy_call, dtype=np.int64),
+            call=np.frombuffer(self._busy_call, dtype=np.int32),
         )
 
     def overtime_intervals(self) -> OvertimeIntervals:
