@@ -139,13 +139,11 @@ class CallRecords:
 
     def _officer_columns(self, layout: CityLayout, keep: np.ndarray) -> dict[str, pa.DictionaryArray]:
         """`officer` (the first member sent) and `shift` (theirs), null where nobody was sent."""
-        officer = self.officer[keep]
+        officer = self.officer[keep]  # int32 already: the dictionary indices as they are
         none = officer < 0
-        index = np.where(none, 0, officer)
         officers, shift_code, shift_names = member_labels(layout)
-        shift = shift_code[index] if len(shift_code) else np.zeros(len(index), dtype=np.int16)
+        shift = shift_code[np.maximum(officer, 0)] if len(shift_code) else np.zeros(len(officer), dtype=np.int16)
         return {
-            "officer": pa.DictionaryArray.from_arrays(pa.array(index.astype(np.int32), mask=none),
-                                                      pa.array(officers, pa.string())),
+            "officer": pa.DictionaryArray.from_arrays(pa.array(officer, mask=none), pa.array(officers, pa.string())),
             "shift": pa.DictionaryArray.from_arrays(pa.array(shift, mask=none), pa.array(shift_names, pa.string())),
         }
