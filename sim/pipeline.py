@@ -24,7 +24,7 @@ from .experiment.tasks import part_path
 from .report.run_report import write_run_report
 from .results.manifest import scenario_hash
 from .results.statistics import across_replications, precise_enough, replication_metrics
-from .results.storage import finalize_run, targets_of
+from .results.storage import calls_for_metrics, finalize_run, targets_of
 from .scenario.schema import Scenario
 
 PLAN = "plan.json"
@@ -82,7 +82,7 @@ def _prepare_parts(parts: Path, jobs: list[Job], plan: dict[str, Any], resume: b
 
 
 def _replication_metrics(parts: Path, scenario: Scenario, replication: int) -> pd.DataFrame:
-    calls = pq.read_table(part_path(parts, "calls", scenario.name, replication)).to_pandas()
+    calls = calls_for_metrics(pq.read_table(part_path(parts, "calls", scenario.name, replication)))
     staff = pq.read_table(part_path(parts, "staff", scenario.name, replication)).to_pandas()
     officers = pq.read_table(part_path(parts, "officers", scenario.name, replication)).to_pandas()
     metrics = replication_metrics(calls, staff, targets_of(scenario), officers)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -36,6 +37,15 @@ def targets_of(scenario: Scenario) -> Targets:
         walk_in_wait_min=scenario.targets.walk_in_wait_min,
         horizon_min=(scenario.run.warmup_days + scenario.run.horizon_days) * 1440.0,
     )
+
+
+NOT_FOR_METRICS = ("officer", "shift", "lon", "lat")  # calls columns no summary metric reads
+
+
+def calls_for_metrics(calls: pa.Table) -> pd.DataFrame:
+    """A replication's calls as pandas without the columns no metric reads: the frame is the peak
+    of a city-year's merge, and these are a fifth of it."""
+    return calls.drop_columns([c for c in NOT_FOR_METRICS if c in calls.column_names]).to_pandas()
 
 
 def part_dataset(parts: Path, table: str, scenario: str) -> ds.Dataset:
@@ -67,7 +77,7 @@ def finalize_run(parts: Path, scenario: Scenario, seed: int, out: Path) -> dict[
             calls_out.write_table(call_table, row_group_size=max(call_table.num_rows, 1))
             staff_out.write_table(staff_table)
             officers_out.write_table(officer_table, row_group_size=max(officer_table.num_rows, 1))
-            metrics = replication_metrics(call_table.to_pandas(), staff_table.to_pandas(), targets,
+            metrics = replication_metrics(calls_for_metrics(call_table), staff_table.to_pandas(), targets,
                                           officer_table.to_pandas())
             per_replication.append(metrics.assign(replication=replication))
 
