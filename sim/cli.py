@@ -22,7 +22,8 @@ from .options import BadOption, RunOptions, check_options, run_overrides
 from .plan import PlanInputError
 from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, write_sweep_index
 from .report.comparison_report import write_comparison_report
-from .report.console import any_left, comparison_table, left_table, response_table, station_table, utilisation_table
+from .report.console import (any_left, comparison_table, left_table, response_table, station_shift_table,
+                             station_table, utilisation_table)
 from .report.images import PngUnavailable, export_pngs
 from .report.load_check import pool_load_table, pool_warnings
 from .report.run_data import NotARunFolder
@@ -123,6 +124,8 @@ def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: C
                 console.print(left_table(frame))
             console.print(station_table(frame))
             console.print(utilisation_table(frame))
+            if (by_station_and_shift := station_shift_table(frame)) is not None:
+                console.print(by_station_and_shift)
             print_check(job.out, console)
         console.print(f"results: {job.out}")
         console.print(f"report: {job.out / 'report.html'}")

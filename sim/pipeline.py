@@ -89,7 +89,8 @@ def _replication_metrics(parts: Path, scenario: Scenario, replication: int) -> p
     calls = pq.read_table(part_path(parts, "calls", scenario.name, replication),
                           columns=list(METRIC_CALL_COLUMNS)).to_pandas()
     staff = pq.read_table(part_path(parts, "staff", scenario.name, replication)).to_pandas()
-    metrics = replication_metrics(calls, staff, targets_of(scenario))
+    officers = pq.read_table(part_path(parts, "officers", scenario.name, replication)).to_pandas()
+    metrics = replication_metrics(calls, staff, targets_of(scenario), officers)
     return metrics.assign(replication=replication)
 
 

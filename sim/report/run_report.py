@@ -33,6 +33,10 @@ SECTIONS = (
      ("Share of inspectors' on-duty time spent on calls and desk work, by hour of day. Dark cells "
       "are hours when few inspectors are free for a new call. Values above 100% mean work ran past "
       "the end of shifts (overtime).")),
+    ("stations", "How busy each shift and station is",
+     ("Share of on-duty time the officers of each shift and each station spent travelling to calls, on "
+      "scene, on paperwork and at the desk, with 95% confidence intervals. A station near 100% has no "
+      "one spare when a call comes; one far below may have officers to move.")),
     ("walk_in", "People who come to a station",
      ("Average wait of walk-in visitors and the share who gave up waiting, by type of station, "
       "with 95% confidence intervals.")),
@@ -63,14 +67,19 @@ desk work; the rest goes to prevention work and waiting for calls.</li>
 
 
 def run_figures(data: RunData) -> dict[str, go.Figure]:
-    """The run report's charts, keyed as in SECTIONS (also what `export_pngs` writes)."""
-    return {
-        "map": charts.district_map(data.summary, data.scenario),
+    """The run report's charts, keyed and ordered as in SECTIONS (also what `export_pngs` writes);
+    a run folder written before officer-level results has no `stations` chart."""
+    summary = data.summary
+    figures = {
+        "map": charts.district_map(summary, data.scenario),
         "response": charts.response_distribution(data.calls, data.scenario),
-        "within_target": charts.within_target_by_district(data.summary),
+        "within_target": charts.within_target_by_district(summary),
         "utilisation": charts.utilisation_heatmap(data.staff),
-        "walk_in": charts.walk_in_queues(data.summary, data.scenario),
+        "walk_in": charts.walk_in_queues(summary, data.scenario),
     }
+    if ((summary.metric == "utilisation_busy") & (summary.by == "station")).any():
+        figures["stations"] = charts.station_shift_utilisation(summary)
+    return {key: figures[key] for key, _, _ in SECTIONS if key in figures}
 
 
 def cards_html(numbers: list[Headline]) -> str:
@@ -111,6 +120,8 @@ def run_report_html(data: RunData) -> tuple[str, str]:
     body = header_html(data.name, description, data.manifest)
     body += cards_html(headline_numbers(data.summary, data.scenario))
     for key, title, intro in SECTIONS:
+        if key not in figures:
+            continue  # a run folder written before officer-level results
         content = figure_html(figures[key], f"figure-{key}")
         if key == "map":
             content = beside(content, district_table_html(data.summary))
