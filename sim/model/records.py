@@ -160,16 +160,6 @@ class CallRecords:
         columns.update(self._officer_columns(layout, keep))
         return pa.table(columns, schema=CALLS_SCHEMA)
 
-
-def _log_call_ids(layout: CityLayout, calls: Calls, keep: slice, n: int) -> pa.Array:
-    """The log's own id of each replayed call, so results line up call by call with the log; null else."""
-    log = layout.scenario.demand_log
-    if log is None or log.calls is None or calls.log_row is None:
-        return pa.nulls(n, pa.string())
-    rows = calls.log_row[keep]
-    ids = np.asarray(log.calls.log_call_id, dtype=object)
-    return pa.array(np.where(rows >= 0, ids[np.maximum(rows, 0)] if len(ids) else None, None), type=pa.string())
-
     def _officer_columns(self, layout: CityLayout, keep: np.ndarray) -> dict[str, pa.DictionaryArray]:
         """`officer` (the first member sent) and `shift` (theirs), null where nobody was sent."""
         officer = self.officer[keep]  # int32 already: the dictionary indices as they are
@@ -180,3 +170,13 @@ def _log_call_ids(layout: CityLayout, calls: Calls, keep: slice, n: int) -> pa.A
             "officer": pa.DictionaryArray.from_arrays(pa.array(officer, mask=none), pa.array(officers, pa.string())),
             "shift": pa.DictionaryArray.from_arrays(pa.array(shift, mask=none), pa.array(shift_names, pa.string())),
         }
+
+
+def _log_call_ids(layout: CityLayout, calls: Calls, keep: slice, n: int) -> pa.Array:
+    """The log's own id of each replayed call, so results line up call by call with the log; null else."""
+    log = layout.scenario.demand_log
+    if log is None or log.calls is None or calls.log_row is None:
+        return pa.nulls(n, pa.string())
+    rows = calls.log_row[keep]
+    ids = np.asarray(log.calls.log_call_id, dtype=object)
+    return pa.array(np.where(rows >= 0, ids[np.maximum(rows, 0)] if len(ids) else None, None), type=pa.string())
