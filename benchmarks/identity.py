@@ -2,7 +2,10 @@
 
 Runs a fixed set of scenarios (test cities and Almaty, both dispatch policies, preemption on and
 off, prevention, several replications) and prints one sha256 per replication of the calls and
-staff tables and the monitors. Record before a change, compare after:
+staff tables and the monitors. The calls fingerprint covers the columns calls.parquet had before
+officer-level results (`officer` and `shift` are left out, so fingerprints recorded before them
+still compare); officers.parquet has its own fingerprint, `officers`, compared only when both
+records have it. Record before a change, compare after:
 
     python benchmarks/identity.py --record /tmp/before.json
     python benchmarks/identity.py --compare /tmp/before.json
@@ -46,6 +49,13 @@ CASES = {
     "almaty-month-preempt-stay": ("scenarios/almaty-2023.toml", 28,
                                   {"preemption": True, "return_to_station": False}),
 }
+
+
+OFFICER_COLUMNS = ("officer", "shift")  # added with officer-level results; not in older fingerprints
+
+
+def _calls_hash(table: pa.Table) -> str:
+    return _table_hash(table.drop_columns([c for c in OFFICER_COLUMNS if c in table.column_names]))
 
 
 def _table_hash(table: pa.Table) -> str:
@@ -96,14 +106,23 @@ def fingerprints(replications: int = 3) -> dict[str, dict[str, str]]:
         for replication in range(replications):
             result = simulate(scenario, replication=replication)
             out[f"{name}/{replication}"] = {
-                "calls": _table_hash(result.calls),
+                "calls": _calls_hash(result.calls),
                 "staff": _table_hash(result.staff),
                 "monitors": hashlib.sha256(json.dumps(result.monitors, sort_keys=True).encode()).hexdigest(),
                 "rows": result.calls.num_rows,
+                "officers": _table_hash(result.calls.select(list(OFFICER_COLUMNS)))
+                + _table_hash(result.officers),
                 "engine": _engine_hash(scenario, replication),
             }
             print(name, replication, out[f"{name}/{replication}"]["calls"][:16], flush=True)
     return out
+
+
+def _different(before: dict, now: dict | None) -> bool:
+    """Whether a replication's fingerprints differ, on the keys both records have."""
+    if now is None:
+        return True
+    return any(before[k] != now[k] for k in before.keys() & now.keys())
 
 
 def main() -> None:
@@ -118,7 +137,7 @@ def main() -> None:
         args.record.write_text(json.dumps(now, indent=1, sort_keys=True))
         return
     before = json.loads(args.compare.read_text())
-    differ = [key for key in before if before[key] != now.get(key)]
+    differ = [key for key in before if _different(before[key], now.get(key))]
     print(f"{len(before) - len(differ)}/{len(before)} replications identical")
     for key in differ:
         print(f"DIFFERENT: {key}: {before[key]} -> {now.get(key)}")

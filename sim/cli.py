@@ -13,14 +13,17 @@ from rich.table import Table
 
 from .cli_check import add_check_command, print_check, replay_note
 from .cli_logs import add_log_commands
+from .cli_plan import add_commands as add_plan_commands
 from .experiment.executors import default_workers
 from .logs import LogError
 from .model.capacity import offered_load
 from .model.pool_load import pool_loads
 from .options import BadOption, RunOptions, check_options, run_overrides
+from .plan import PlanInputError
 from .pipeline import Job, ResumeMismatch, run_experiment, staging_folder, write_sweep_index
 from .report.comparison_report import write_comparison_report
-from .report.console import any_left, comparison_table, left_table, response_table, station_table, utilisation_table
+from .report.console import (any_left, comparison_table, left_table, response_table, station_shift_table,
+                             station_table, utilisation_table)
 from .report.images import PngUnavailable, export_pngs
 from .report.load_check import pool_load_table, pool_warnings
 from .report.run_data import NotARunFolder
@@ -121,6 +124,8 @@ def _run_jobs(jobs: list[Job], parts: Path, args: argparse.Namespace, console: C
                 console.print(left_table(frame))
             console.print(station_table(frame))
             console.print(utilisation_table(frame))
+            if (by_station_and_shift := station_shift_table(frame)) is not None:
+                console.print(by_station_and_shift)
             print_check(job.out, console)
         console.print(f"results: {job.out}")
         console.print(f"report: {job.out / 'report.html'}")
@@ -282,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=cmd_report)
     add_log_commands(commands)
     add_check_command(commands)
+    add_plan_commands(commands)
     for command in commands.choices.values():
         _add_debug(command)
     return parser
@@ -291,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder, LogError, CheckError) as error:
+    except (ScenarioError, UsageError, ResumeMismatch, NotARunFolder, LogError, CheckError, PlanInputError) as error:
         print(f"error: {_one_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -22,6 +22,8 @@ from .atomic import replace_folder, write_json_atomic
 from .experiment import TaskFailure, make_executor, plan_tasks, run_tasks
 from .experiment.tasks import part_path
 from .report.check_report import CHECK_HTML, write_check_report
+from .plan.estimate import estimate
+from .report.estimate_chart import ESTIMATE
 from .report.run_report import write_run_report
 from .results.check import replays_observed_times, write_check_result
 from .results.manifest import scenario_hash
@@ -87,7 +89,8 @@ def _replication_metrics(parts: Path, scenario: Scenario, replication: int) -> p
     calls = pq.read_table(part_path(parts, "calls", scenario.name, replication),
                           columns=list(METRIC_CALL_COLUMNS)).to_pandas()
     staff = pq.read_table(part_path(parts, "staff", scenario.name, replication)).to_pandas()
-    metrics = replication_metrics(calls, staff, targets_of(scenario))
+    officers = pq.read_table(part_path(parts, "officers", scenario.name, replication)).to_pandas()
+    metrics = replication_metrics(calls, staff, targets_of(scenario), officers)
     return metrics.assign(replication=replication)
 
 
@@ -150,6 +153,7 @@ def run_experiment(jobs: list[Job], parts: Path, replications: int, seed: int, w
 def merge_run(parts: Path, scenario: Scenario, seed: int, folder: Path) -> dict[str, Any]:
     """A complete run folder at `folder`, its report included, so the report moves in with it."""
     summary = finalize_run(parts, scenario, seed, folder)
+    write_json_atomic(folder / ESTIMATE, estimate(scenario))
     write_run_report(folder)
     if replays_observed_times(scenario):
         write_check_report(write_check_result(folder), folder / CHECK_HTML, scenario.name)

@@ -94,7 +94,8 @@ def test_run_report_is_self_contained(report):
 
 def test_run_report_has_every_figure_and_the_headline(report, folders):
     html = report.read_text()
-    assert html.count('class="plotly-graph-div"') == len(SECTIONS) == 5
+    assert html.count('class="plotly-graph-div"') == len(SECTIONS) + 1 == 7  # + formulas beside the simulation
+    assert 'id="figure-estimate"' in html and (folders[0] / "estimate.json").is_file()
     for key, title, _ in SECTIONS:
         assert f'id="figure-{key}"' in html
         assert title in html
@@ -287,7 +288,7 @@ def test_reports_of_a_city_without_boundaries_and_one_replication(tmp_path):
     assert not result.failures
     shutil.copytree(tmp_path / "a", tmp_path / "b")
     html = write_run_report(tmp_path / "a").read_text()
-    assert html.count('class="plotly-graph-div"') == 5
+    assert html.count('class="plotly-graph-div"') == 7  # six sections and the formulas beside the simulation
     assert "no interval (one replication)" in html and "n/a" in html
     fig = charts.district_map(load_run(tmp_path / "a").summary, scenario.model_dump(mode="json"))
     assert not [t for t in fig.data if t.fill == "toself"]

@@ -29,3 +29,12 @@ def test_the_waiting_monitor_counts_call_minutes_after_the_warm_up_only():
     monitor.change(130.0, 2)   # 30 minutes after the warm-up with 2 waiting: 60 call-minutes
     monitor.change(150.0, 1)   # 20 minutes with 1 waiting: 20 more
     assert log.field_waiting_area() == 80.0
+
+
+def test_a_job_keeps_its_call_and_its_members_arrival_for_officer_results():
+    log = RunLog(warmup_min=0.0)
+    log.job(2, 5.0, 30.0, 40.0, 12.0, 17)
+    log.job(4, 6.0, 6.0, 9.0)  # callers that know neither: NaN and -1
+    busy = log.busy_intervals()
+    assert busy.arrive_min[0] == 12.0 and np.isnan(busy.arrive_min[1])
+    assert busy.call.tolist() == [17, -1]

@@ -127,6 +127,9 @@ def test_weekday_names_read_and_write_back() -> None:
         assert parse_weekdays(text) == days
         assert format_weekdays(days) == text
     assert parse_weekdays([5, 6]) == [5, 6]
+    assert parse_weekdays("5;6") == [5, 6]  # as stations.csv writes open_weekdays
+    with pytest.raises(ValueError, match='got "Mon-7"'):
+        parse_weekdays("Mon-7")
 
 
 def test_the_table_alone_posts_the_staff(scenario: Scenario) -> None:
@@ -270,3 +273,27 @@ def test_an_unknown_column_is_named(tmp_path: Path) -> None:
     (tmp_path / "staffing.csv").write_text("station,shift,weekdays,start_hour,hours,officers\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match=r'staffing\.table \(line 1\): unknown column "officers"'):
         load_scenario(write_city(tmp_path, 'table = "staffing.csv"\n'))
+
+
+def test_a_variant_of_almaty_can_be_staffed_by_a_table(tmp_path: Path) -> None:
+    """The planner's path: a written CSV table under `extends` of a roster-form city."""
+    from sim.model.pool_load import pool_loads
+    from sim.scenario.posting import posted_stations
+
+    base_path = Path(__file__).resolve().parents[1] / "scenarios" / "almaty-2023.toml"
+    base = load_scenario(base_path)
+    rows = [StaffingRow(station=s.name, shift="day", weekdays=list(range(7)), start_hour=8, hours=12,
+                        inspectors=(s.inspectors + 1) // 2, assistants=s.assistants)
+            for s in posted_stations(base)]
+    write_staffing_csv(rows, tmp_path / "staffing.csv")
+    variant = tmp_path / "almaty-table.toml"
+    variant.write_text(f'extends = "{base_path}"\nname = "almaty-table"\n\n[staffing]\ntable = "staffing.csv"\n',
+                       encoding="utf-8")
+    scenario = load_scenario(variant)
+    assert scenario.staffing.table == rows and scenario.staffing.roster == base.staffing.roster
+    layout = build_city(scenario)
+    assert len(layout.staff) == sum(r.inspectors + r.assistants for r in rows)
+    assert {m.shift_name for m in layout.staff} == {"day"}
+    pools = pool_loads(scenario, layout)
+    assert len(pools) == len(base.city.districts)
+    assert all(np.isinf(p.load[2]) for p in pools)  # nobody on duty from 20:00 to 08:00

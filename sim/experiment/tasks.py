@@ -41,15 +41,15 @@ class Receipt:
 
 
 def part_path(parts: Path, table: str, scenario: str, replication: int) -> Path:
-    """Where a task's part of `table` (calls, staff or monitors) lives, hive-partitioned by scenario."""
+    """Where a task's part of `table` (calls, staff, officers or monitors) lives, hive-partitioned by scenario."""
     suffix = "json" if table == "monitors" else "parquet"
     return parts / table / f"scenario={scenario}" / PART_FILE.format(replication=replication, suffix=suffix)
 
 
 def is_done(task: Task) -> bool:
-    """All three parts exist; each was renamed into place complete, so existing means finished."""
+    """All parts exist; each was renamed into place complete, so existing means finished."""
     return all(part_path(task.parts, t, task.scenario.name, task.replication).exists()
-               for t in ("calls", "staff", "monitors"))
+               for t in ("calls", "staff", "officers", "monitors"))
 
 
 def plan_tasks(scenarios: list[Scenario], replications: int, seed: int, parts: Path,
@@ -67,6 +67,7 @@ def run_task(task: Task) -> Receipt:
     write_atomic(part_path(task.parts, "calls", name, rep),
                  lambda tmp: pq.write_table(result.calls, tmp, row_group_size=rows))
     write_atomic(part_path(task.parts, "staff", name, rep), lambda tmp: pq.write_table(result.staff, tmp))
+    write_atomic(part_path(task.parts, "officers", name, rep), lambda tmp: pq.write_table(result.officers, tmp))
     seconds = time.perf_counter() - start
     monitors = {**result.monitors, "replication": rep, "seed": task.seed, "seconds": seconds}
     write_json_atomic(part_path(task.parts, "monitors", name, rep), monitors)

@@ -15,12 +15,16 @@ import numpy as np
 @dataclass(frozen=True)
 class BusyIntervals:
     """One row per job (or part of a job cut by preemption or the horizon): field work from
-    `start_min` to `service_end_min`, desk work (paperwork, walk-ins) from there to `end_min`."""
+    `start_min` to `service_end_min`, desk work (paperwork, walk-ins) from there to `end_min`.
+    In the field part the member travels until `arrive_min` (their own arrival; NaN if never
+    given) and is on scene after it; `call` is the call worked on (-1 if not given)."""
 
     staff: np.ndarray
     start_min: np.ndarray
     service_end_min: np.ndarray
     end_min: np.ndarray
+    arrive_min: np.ndarray
+    call: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,14 @@ class WaitingMonitor:
 class RunLog:
     def __init__(self, warmup_min: float) -> None:
         self.field_waiting = WaitingMonitor(warmup_min)
-        # One flat array per kind of interval, a row of floats per interval (staff numbers are
-        # exact as floats): one append per job instead of one per column.
+        # One flat array per kind of interval, a row of floats per interval (staff numbers and
+        # call indices are exact as floats): one append per job instead of one per column.
         self._busy = array("d")
         self._overtime = array("d")
 
-    def job(self, s: int, start: float, service_end: float, end: float) -> None:
-        self._busy.extend((s, start, service_end, end))
+    def job(self, s: int, start: float, service_end: float, end: float, arrive: float = float("nan"),
+            call: int = -1) -> None:
+        self._busy.extend((s, start, service_end, end, arrive, call))
 
     def overtime(self, s: int, start: float, end: float) -> None:
         self._overtime.extend((s, start, end))
@@ -63,9 +68,10 @@ class RunLog:
     # Read after the run: the times are views on the log (a year's jobs are not copied), and the
     # log refuses further intervals while a view is alive.
     def busy_intervals(self) -> BusyIntervals:
-        rows = np.frombuffer(self._busy, dtype=float).reshape(-1, 4)
+        rows = np.frombuffer(self._busy, dtype=float).reshape(-1, 6)
         return BusyIntervals(staff=rows[:, 0].astype(np.int32), start_min=rows[:, 1],
-                             service_end_min=rows[:, 2], end_min=rows[:, 3])
+                             service_end_min=rows[:, 2], end_min=rows[:, 3], arrive_min=rows[:, 4],
+                             call=rows[:, 5].astype(np.int32))
 
     def overtime_intervals(self) -> OvertimeIntervals:
         rows = np.frombuffer(self._overtime, dtype=float).reshape(-1, 3)

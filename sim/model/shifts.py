@@ -19,7 +19,7 @@ MINUTES_PER_DAY = 1440.0
 
 @dataclass(frozen=True)
 class Occurrence:
-    shift: int
+    shift: int  # index into CityLayout.shifts: a roster shift, or a row of the staffing table
     start_min: float
     end_min: float
     members: tuple[int, ...]  # staff present (not absent) for this occurrence

@@ -11,6 +11,7 @@ from ..scenario.schema import Scenario
 from .city import build_city
 from .demand import generate_calls
 from .engine import Engine
+from .officers import officer_time
 from .shifts import roster
 from .streams import Streams
 from .utilisation import staff_time
@@ -20,11 +21,12 @@ MINUTES_PER_DAY = 1440.0
 
 @dataclass
 class ReplicationResult:
-    """What one replication produced: per-call records, staff time and queue monitors."""
+    """What one replication produced: per-call records, staff time, officer time and queue monitors."""
 
     calls: pa.Table
     staff: pa.Table
     monitors: dict[str, float] = field(default_factory=dict)
+    officers: pa.Table | None = None
 
 
 def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) -> ReplicationResult:
@@ -40,8 +42,11 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     engine = Engine(layout, calls, shifts, total_min, warmup_min)
     engine.run()
     records, log = engine.records, engine.log
-    staff = staff_time(layout, shifts, log.busy_intervals(), log.overtime_intervals(), engine.prevention_windows,
-                       warmup_min, total_min, replication)
+    busy, overtime = log.busy_intervals(), log.overtime_intervals()
+    staff = staff_time(layout, shifts, busy, overtime, engine.prevention_windows, warmup_min, total_min, replication)
+    officers = officer_time(layout, shifts, busy, overtime, calls.kind, engine.prevention_windows, warmup_min,
+                            total_min, replication)
+    del busy, overtime
     del engine  # a year's engine state and log, freed before the calls table is built beside the calls
     observed = total_min - warmup_min
     field_waiting_mean = log.field_waiting_area() / observed
@@ -52,6 +57,7 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     return ReplicationResult(
         calls=table,
         staff=staff,
+        officers=officers,
         monitors={
             "observed_min": observed,
             "field_waiting_mean": field_waiting_mean,

@@ -44,6 +44,7 @@ class Workforce:
         self.token = [0] * n
         self.job_call = [-1] * n
         self.job_start = [0.0] * n
+        self.job_arrive = [0.0] * n  # the member's own arrival on scene (= job start at the desk)
         self.job_end_service = [0.0] * n
         self.job_free = [0.0] * n
         self.job_prio = np.zeros(n, dtype=np.int8)  # >0: preemptible field job of that priority
@@ -100,9 +101,11 @@ class Workforce:
         self.job_call[s] = i
         self.job_start[s] = now
         records = self.records
+        self.job_arrive[s] = arrive
         if records.officers_v[i] == 0:
             records.dispatched_v[i] = now
             records.station_v[i] = staff.home[s]
+            records.officer_v[i] = s
         records.officers_v[i] += 1
         need = self._officers[i]
         if need == 1:
@@ -147,6 +150,7 @@ class Workforce:
         free_at = end + self._paperwork[i]
         self.job_call[s] = i
         self.job_start[s] = now
+        self.job_arrive[s] = now
         self.job_end_service[s] = now  # desk work throughout: no field part
         self.job_free[s] = free_at
         records = self.records
@@ -154,6 +158,7 @@ class Workforce:
         records.arrived_v[i] = now
         records.completed_v[i] = end
         records.officers_v[i] = 1
+        records.officer_v[i] = s
         self._at_job_end(free_at, self._free, s, token)
 
     # --- becoming free ----------------------------------------------------------------------
@@ -162,7 +167,7 @@ class Workforce:
         if token != self.token[s]:
             return
         now = self.clock.now
-        self._log_job(s, self.job_start[s], self.job_end_service[s], now)
+        self._log_job(s, self.job_start[s], self.job_end_service[s], now, self.job_arrive[s], self.job_call[s])
         self.job_call[s] = -1
         staff = self.staff
         if self.desk_only[s]:
@@ -223,7 +228,7 @@ class Workforce:
         records = self.records
         reached = self.staff.t1v[s] <= now
         end_service, free_at = self.job_end_service[s], self.job_free[s]
-        self.log.job(s, self.job_start[s], end_service, now)
+        self.log.job(s, self.job_start[s], end_service, now, self.job_arrive[s], i)
         if not reached:
             left_service, left_paperwork = self._service[i], self._paperwork[i]
             records.arrived_v[i] = math.nan
@@ -254,7 +259,8 @@ class Workforce:
             end = arrive + left_service
             self.records.completed_v[i] = end
         else:
-            end = now
+            arrive = end = now
+        self.job_arrive[s] = arrive
         self.job_end_service[s] = end
         self.job_free[s] = end + left_paperwork
         self._job_prio_v[s] = self._priority[i]
@@ -312,5 +318,6 @@ class Workforce:
         for s in range(self.staff.n):
             if self.staff.busy[s] or s in self.suspended:
                 if self.job_call[s] >= 0:
-                    self.log.job(s, self.job_start[s], self.job_end_service[s], end)
+                    self.log.job(s, self.job_start[s], self.job_end_service[s], end, self.job_arrive[s],
+                                 self.job_call[s])
             self._end_overtime(s, end)

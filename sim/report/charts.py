@@ -265,6 +265,30 @@ def within_target_by_district(summary: pd.DataFrame) -> go.Figure:
                    showlegend=False)
 
 
+def station_shift_utilisation(summary: pd.DataFrame) -> go.Figure:
+    """Busy % of on-duty time per shift (left) and per station (right, busiest on top), with 95% CI bars."""
+    metric = "utilisation_busy"
+    panels = [("shift", "by shift"), ("station", "by station")]
+    count = max([len(_rows(summary, metric, by)) for by, _ in panels] + [1])
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.35, 0.65], horizontal_spacing=0.18,
+                        subplot_titles=[title for _, title in panels])
+    for column, (by, _) in enumerate(panels, start=1):
+        rows = _rows(summary, metric, by).copy()
+        rows["value"] = rows["mean"].map(_num)
+        rows = rows.sort_values("value")
+        ci = _ci_arrays(rows, 100.0, metric)
+        fig.add_trace(go.Bar(
+            y=rows["group"].astype(str), x=rows["value"] * 100, orientation="h",
+            marker={"color": metric_colour("utilisation")},
+            error_x={**ci, "width": 3},
+            customdata=np.column_stack([_levels(rows, "low", metric, 100), _levels(rows, "high", metric, 100)]),
+            hovertemplate="%{y}: busy %{x:.0f}% of on-duty time (95% CI %{customdata[0]:.0f}–"
+                          "%{customdata[1]:.0f}%)<extra></extra>"), row=1, col=column)
+        fig.update_xaxes(title_text="busy, % of on-duty time", rangemode="tozero", row=1, col=column)
+        fig.update_yaxes(type="category", automargin=True, row=1, col=column)
+    return _layout(fig, "How busy each shift and station is", 160 + 18 * count, showlegend=False)
+
+
 def busy_share_by_hour(staff: pd.DataFrame, role: str = "inspector") -> pd.DataFrame:
     """Busy share (field + desk over on-duty minutes) by district and hour, plus a 'whole city' row."""
     mine = staff[staff["role"].astype(str) == role]

@@ -86,6 +86,33 @@ def utilisation_table(summary: pd.DataFrame) -> Table:
     return table
 
 
+STATIONS_SHOWN = 10
+
+
+def station_shift_table(summary: pd.DataFrame) -> Table | None:
+    """Busy share of on-duty time by shift, and for the busiest stations (all of them when few).
+
+    A city of a hundred stations would bury the answer; the full list is in summary.json and
+    report.html. None for a run folder written before officer-level results.
+    """
+    rows = summary[(summary.metric == "utilisation_busy") & summary.by.isin(["shift", "station"])]
+    if rows.empty:
+        return None
+    stations = rows[rows.by == "station"].sort_values("mean", ascending=False)
+    title = "Busy share of on-duty time by shift and station"
+    if len(stations) > STATIONS_SHOWN:
+        title += f" ({STATIONS_SHOWN} busiest of {len(stations)} stations)"
+        stations = stations.head(STATIONS_SHOWN)
+    table = Table(title=title, title_justify="left")
+    table.add_column("shift or station", justify="left")
+    table.add_column("busy", justify="right")
+    for _, row in rows[rows.by == "shift"].sort_values("group").iterrows():
+        table.add_row(f"shift {row['group']}", _ci(row, scale=100, digits=0, unit="%"))
+    for _, row in stations.iterrows():
+        table.add_row(str(row["group"]), _ci(row, scale=100, digits=0, unit="%"))
+    return table
+
+
 def comparison_table(frame: pd.DataFrame, a: str, b: str, metrics: list[tuple[str, str]]) -> Table:
     """Paired differences in the report's own words ('90th-percentile response time, priority 1'),
     so a terminal never has to cut a metric's code name; the change carries the unit (pp:

@@ -59,6 +59,8 @@ def group_name(by: str, group: str) -> str:
     if by == "role/district":
         role, district = group.split("/", 1)
         return f"{role}s in {district}"
+    if by == "shift":
+        return f"shift {group}"
     return group
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .estimate_chart import ESTIMATE
 from ..results.storage import CALLS, SCENARIO, STAFF, read_summary, summary_frame
 
 CALL_COLUMNS = ["replication", "kind", "priority", "response_min"]
@@ -21,6 +22,7 @@ class RunData:
     scenario: dict
     calls: pd.DataFrame | None = None
     staff: pd.DataFrame | None = None
+    estimate: dict | None = None  # the queueing-formula estimate written beside the run, if any
 
     @property
     def name(self) -> str:
@@ -42,6 +44,8 @@ def load_run(folder: Path, tables: bool = True) -> RunData:
     summary = read_summary(folder)
     data = RunData(folder, summary.get("manifest", {}), summary_frame(summary),
                    json.loads((folder / SCENARIO).read_text()))
+    if (folder / ESTIMATE).is_file():
+        data.estimate = json.loads((folder / ESTIMATE).read_text())
     if tables:
         data.calls = pd.read_parquet(folder / CALLS, columns=CALL_COLUMNS)
         data.staff = pd.read_parquet(folder / STAFF)

@@ -8,6 +8,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from . import charts
+from .estimate_chart import estimate_figure, estimate_table_html
 from .headline import Headline, headline_numbers
 from .html import beside, figure_html, section, write_page
 from .limitations import limitations_html
@@ -32,6 +33,10 @@ SECTIONS = (
      ("Share of inspectors' on-duty time spent on calls and desk work, by hour of day. Dark cells "
       "are hours when few inspectors are free for a new call. Values above 100% mean work ran past "
       "the end of shifts (overtime).")),
+    ("stations", "How busy each shift and station is",
+     ("Share of on-duty time the officers of each shift and each station spent travelling to calls, on "
+      "scene, on paperwork and at the desk, with 95% confidence intervals. A station near 100% has no "
+      "one spare when a call comes; one far below may have officers to move.")),
     ("walk_in", "People who come to a station",
      ("Average wait of walk-in visitors and the share who gave up waiting, by type of station, "
       "with 95% confidence intervals.")),
@@ -62,14 +67,19 @@ desk work; the rest goes to prevention work and waiting for calls.</li>
 
 
 def run_figures(data: RunData) -> dict[str, go.Figure]:
-    """The run report's charts, keyed as in SECTIONS (also what `export_pngs` writes)."""
-    return {
-        "map": charts.district_map(data.summary, data.scenario),
+    """The run report's charts, keyed and ordered as in SECTIONS (also what `export_pngs` writes);
+    a run folder written before officer-level results has no `stations` chart."""
+    summary = data.summary
+    figures = {
+        "map": charts.district_map(summary, data.scenario),
         "response": charts.response_distribution(data.calls, data.scenario),
-        "within_target": charts.within_target_by_district(data.summary),
+        "within_target": charts.within_target_by_district(summary),
         "utilisation": charts.utilisation_heatmap(data.staff),
-        "walk_in": charts.walk_in_queues(data.summary, data.scenario),
+        "walk_in": charts.walk_in_queues(summary, data.scenario),
     }
+    if ((summary.metric == "utilisation_busy") & (summary.by == "station")).any():
+        figures["stations"] = charts.station_shift_utilisation(summary)
+    return {key: figures[key] for key, _, _ in SECTIONS if key in figures}
 
 
 def cards_html(numbers: list[Headline]) -> str:
@@ -110,12 +120,16 @@ def run_report_html(data: RunData) -> tuple[str, str]:
     body = header_html(data.name, description, data.manifest)
     body += cards_html(headline_numbers(data.summary, data.scenario))
     for key, title, intro in SECTIONS:
+        if key not in figures:
+            continue  # a run folder written before officer-level results
         content = figure_html(figures[key], f"figure-{key}")
         if key == "map":
             content = beside(content, district_table_html(data.summary))
         body += section(title, escape(intro), content, anchor=key)
         if key == "within_target" and any_left(data.summary):
             body += section("Calls nobody took", escape(LEFT_INTRO), left_table_html(data.summary), anchor="left")
+    if data.estimate is not None and data.staff is not None:
+        body += estimate_section(data)
     body += section(NOT_CAPTURED, "Read every number above with these in mind.",
                     limitations_html([(data.name, data.scenario)]), anchor="not-captured")
     body += section("How to read this", "", f'<div class="howto">{HOW_TO_READ}</div>', anchor="how-to-read")
@@ -123,6 +137,19 @@ def run_report_html(data: RunData) -> tuple[str, str]:
                     "Rerunning the same scenario file (same hash) with the same seed and version "
                     "gives the same numbers.", provenance_html([data.manifest]), anchor="provenance")
     return f"{data.name}: simulated police response", body
+
+
+def estimate_section(data: RunData) -> str:
+    """Queueing formulas beside the simulation, from the run's estimate.json."""
+    rows = data.summary[(data.summary["metric"] == "response_mean_min") & (data.summary["by"] == "priority")]
+    simulated = {str(r.group): float(r.mean) for r in rows.itertuples(index=False)}
+    figure = estimate_figure(data.estimate, data.staff, float(data.manifest.get("horizon_days") or 1.0))
+    content = beside(figure_html(figure, "figure-estimate"), estimate_table_html(data.estimate, simulated))
+    return section("Formulas beside the simulation",
+                   escape("Queueing formulas (each hour as a steady M/M/s queue with the lagged load, "
+                          "Erlang C and Cobham's priorities) against the simulated figures. Where they part, "
+                          "what the formulas leave out matters: dispatch by precinct, travel, preemption, "
+                          "work run past a shift's end."), content, anchor="estimate")
 
 
 def write_run_report(folder: Path) -> Path:

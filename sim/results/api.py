@@ -22,12 +22,13 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from ..scenario.kinds import CALL_KINDS
-from .breakdowns import CALL_METRICS, call_statistics, outcome_shares_by_replication, utilisation_by_replication
+from .breakdowns import (CALL_METRICS, OFFICER_ACTIVITIES, call_statistics, officer_utilisation_by_replication,
+                         outcome_shares_by_replication, utilisation_by_replication)
 from .compare import Difference, differences_frame, paired_differences
 from .manifest import SCHEMA_VERSION
 from .quantiles import as_quantiles, per_replication_quantiles, summarise_replications
 from .statistics import ACTIVITIES
-from .storage import CALLS, SCENARIO, STAFF, SUMMARY
+from .storage import CALLS, OFFICERS, SCENARIO, STAFF, SUMMARY
 
 if TYPE_CHECKING:
     import duckdb
@@ -236,6 +237,18 @@ class Results:
         """Staff minutes by scenario, replication, district, role and hour of day, read in place."""
         return ds.dataset([str(f / STAFF) for f in self.folders.values()], format="parquet")
 
+    @cached_property
+    def officers(self) -> ds.Dataset:
+        """One row per officer and shift occurrence (time on duty, busy by kind, calls taken), read in place.
+
+        Folders written before officer-level results have no officers.parquet: that is an error here.
+        """
+        missing = [str(f) for f in self.folders.values() if not (f / OFFICERS).is_file()]
+        if missing:
+            raise NotAResultsFolder(f"{missing[0]}: no {OFFICERS} (written by an older policesim); "
+                                    "rerun the scenario for officer-level results")
+        return ds.dataset([str(f / OFFICERS) for f in self.folders.values()], format="parquet")
+
     def calls_frame(self, columns: Sequence[str] | None = None, filter: Filter = None) -> pd.DataFrame:
         """Calls as a pandas frame: only the columns and rows asked for are read (string columns as categoricals)."""
         return self._frame(self.calls, "calls", columns, filter)
@@ -243,6 +256,10 @@ class Results:
     def staff_frame(self, columns: Sequence[str] | None = None, filter: Filter = None) -> pd.DataFrame:
         """Staff minutes as a pandas frame, like `calls_frame`."""
         return self._frame(self.staff, "staff", columns, filter)
+
+    def officers_frame(self, columns: Sequence[str] | None = None, filter: Filter = None) -> pd.DataFrame:
+        """Officer time per shift occurrence as a pandas frame, like `calls_frame`."""
+        return self._frame(self.officers, "officers", columns, filter)
 
     def _frame(self, dataset: ds.Dataset, table: str, columns: Sequence[str] | None, filter: Filter) -> pd.DataFrame:
         columns = None if columns is None else _check_columns(columns, dataset, table)
@@ -274,20 +291,24 @@ class Results:
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
-        """This object's DuckDB connection, with views calls, staff, summary and summary_ci."""
+        """This object's DuckDB connection, with views calls, staff, officers (where every folder has
+        officers.parquet), summary and summary_ci."""
         if self._connection is None:
             import duckdb  # only when SQL is used
 
             con = duckdb.connect()
-            for view, name, dataset in (("calls", CALLS, self.calls), ("staff", STAFF, self.staff)):
-                con.execute(_view_sql(view, [f / name for f in self.folders.values()], dataset.schema))
+            views = [("calls", CALLS, lambda: self.calls), ("staff", STAFF, lambda: self.staff)]
+            if all((f / OFFICERS).is_file() for f in self.folders.values()):
+                views.append(("officers", OFFICERS, lambda: self.officers))
+            for view, name, dataset in views:
+                con.execute(_view_sql(view, [f / name for f in self.folders.values()], dataset().schema))
             con.register("summary", self._summary)
             con.register("summary_ci", self.summary_ci)
             self._connection = con
         return self._connection
 
     def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """Run a DuckDB query over the views calls, staff, summary and summary_ci; a pandas frame back."""
+        """Run a DuckDB query over the views calls, staff, officers, summary and summary_ci; a pandas frame back."""
         con = self.connection
         return (con.execute(query, params) if params is not None else con.execute(query)).df()
 
@@ -396,6 +417,22 @@ class Results:
         columns = list(dict.fromkeys([*keys, "replication", "on_duty_min", *(f"{a}_min" for a in ACTIVITIES)]))
         staff = self.staff.to_table(columns=columns, filter=as_expression(filter)).to_pandas()
         tidy = utilisation_by_replication(staff, keys)
+        if per_replication:
+            return _plain(tidy)
+        return _plain(summarise_replications(tidy, [*keys, "activity"], interval, level, n_boot, seed))
+
+    def officer_utilisation(self, by: Sequence[str] = ("scenario", "station"), interval: str = "replication",
+                            level: float = 0.95, n_boot: int = 2000, seed: int = 0, filter: Filter = None,
+                            per_replication: bool = False) -> pd.DataFrame:
+        """Share of officers' on-duty time by activity (travel, on_scene, paperwork, desk, prevention, idle,
+        overtime, busy) by any officers columns (station, shift, role, officer, weekday...), from officers.parquet.
+
+        Returns by..., activity, mean, low, high, n; with per_replication=True by..., replication, activity, value.
+        """
+        keys = _keys(by, self.officers, "officers")
+        columns = list(dict.fromkeys([*keys, "replication", "on_duty_min", *(f"{a}_min" for a in OFFICER_ACTIVITIES)]))
+        officers = self.officers.to_table(columns=columns, filter=as_expression(filter)).to_pandas()
+        tidy = officer_utilisation_by_replication(officers, keys)
         if per_replication:
             return _plain(tidy)
         return _plain(summarise_replications(tidy, [*keys, "activity"], interval, level, n_boot, seed))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..model.records import OUTCOMES
 from .quantiles import quantile_label
-from .statistics import ACTIVITIES
+from .statistics import ACTIVITIES, OFFICER_BUSY
 
 # Columns of calls.parquet that are durations or counts per call, so a mean or quantile means something.
 CALL_METRICS = ("response_min", "wait_min", "travel_min", "officers")
@@ -57,6 +57,21 @@ def outcome_shares_by_replication(frame: pd.DataFrame, keys: Sequence[str]) -> p
     shares = counts.div(counts.sum(axis=1), axis=0).reindex(columns=list(OUTCOMES), fill_value=0.0)
     shares.columns.name = None
     return _long(shares, keys, "outcome")
+
+
+OFFICER_ACTIVITIES = tuple(c.removesuffix("_min") for c in (*OFFICER_BUSY, "prevention_min", "idle_min",
+                                                            "overtime_min"))
+
+
+def officer_utilisation_by_replication(officers: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Share of officers' on-duty time in each activity per group and replication, from officers.parquet:
+    keys, replication, activity, value; `busy` is travel + on scene + paperwork + desk, as in summary.json."""
+    minutes = [f"{a}_min" for a in OFFICER_ACTIVITIES]
+    sums = officers.groupby([*keys, "replication"], observed=True, sort=True)[[*minutes, "on_duty_min"]].sum()
+    on_duty = sums["on_duty_min"].replace(0.0, np.nan)
+    shares = pd.DataFrame({a: sums[f"{a}_min"] / on_duty for a in OFFICER_ACTIVITIES})
+    shares["busy"] = sums[list(OFFICER_BUSY)].sum(axis=1) / on_duty
+    return _long(shares, keys, "activity")
 
 
 def _long(wide: pd.DataFrame, keys: Sequence[str], name: str) -> pd.DataFrame:

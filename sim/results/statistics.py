@@ -1,7 +1,7 @@
 """Metrics of one replication, and their means with 95% intervals across replications.
 
 Every metric is a tidy row (metric, by, group, value): `by` names the grouping (priority,
-district, station_kind, role, role/district or all) and `group` its value, so one table serves
+district, station_kind, role, role/district, station, shift or all) and `group` its value, so one table serves
 the summary, comparisons, reports and notebooks alike.
 """
 
@@ -16,6 +16,7 @@ from ..model.records import OUTCOMES
 from .intervals import mean_ci
 
 ACTIVITIES = ("field", "desk", "prevention", "idle")
+OFFICER_BUSY = ("travel_min", "on_scene_min", "paperwork_min", "desk_min")  # officers.parquet's busy minutes
 
 # Headline metrics: `--precision` stops adding replications once all of these are precise enough.
 MAIN_METRICS = (
@@ -52,8 +53,9 @@ METRIC_CALL_COLUMNS = ("kind", "outcome", "response_min", "priority", "district"
                        "dispatched_min", "wait_min", "station_kind")
 
 
-def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targets) -> pd.DataFrame:
-    """All metrics of one replication's calls and staff time, as tidy rows."""
+def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targets,
+                        officers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """All metrics of one replication's calls, staff time and (if given) officer time, as tidy rows."""
     rows: list[tuple[str, str, str, float]] = []
     # Compared as they are read (categories): turning a year of labels into strings takes longer
     # than every metric together.
@@ -107,6 +109,8 @@ def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targe
     rows.append(("calls_total", "all", "all", float(len(calls))))
 
     rows += _utilisation_rows(staff)
+    if officers is not None:
+        rows += officer_utilisation_rows(officers)
     return pd.DataFrame(rows, columns=["metric", "by", "group", "value"])
 
 
@@ -121,6 +125,19 @@ def _utilisation_rows(staff: pd.DataFrame) -> list[tuple[str, str, str, float]]:
             rows += _rows(f"utilisation_{activity}", by, dict(zip(labels, sums[f"{activity}_min"] / on_duty)))
         rows += _rows("utilisation_busy", by,
                       dict(zip(labels, (sums["field_min"] + sums["desk_min"]) / on_duty)))
+    return rows
+
+
+def officer_utilisation_rows(officers: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    """Busy share of on-duty time (travel, on scene, paperwork, desk) by station and by shift name,
+    everyone posted there; a shift name shared by several stations' rows is one group."""
+    rows = []
+    busy = officers[list(OFFICER_BUSY)].sum(axis=1)
+    frame = pd.DataFrame({"busy": busy, "on_duty": officers["on_duty_min"],
+                          "station": officers["station"].astype(str), "shift": officers["shift"].astype(str)})
+    for by in ("station", "shift"):
+        sums = frame.groupby(by)[["busy", "on_duty"]].sum()
+        rows += _rows("utilisation_busy", by, sums["busy"] / sums["on_duty"].replace(0, np.nan))
     return rows
 
 

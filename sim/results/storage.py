@@ -1,7 +1,8 @@
 """A run folder on disk: merge a scenario's parts into its files and swap the folder in atomically.
 
 Layout of a run folder: `calls.parquet` (one row per call, a row group per replication),
-`staff.parquet` (staff minutes by district, role and hour), `summary.json` (metrics per
+`staff.parquet` (staff minutes by district, role and hour), `officers.parquet` (one row per
+officer and shift occurrence), `summary.json` (metrics per
 replication and across them, plus the manifest) and `scenario.json` (the resolved scenario).
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -26,6 +28,7 @@ from .statistics import METRIC_CALL_COLUMNS, Targets, across_replications, repli
 
 CALLS = "calls.parquet"
 STAFF = "staff.parquet"
+OFFICERS = "officers.parquet"
 SUMMARY = "summary.json"
 SCENARIO = "scenario.json"
 
@@ -54,23 +57,27 @@ def finalize_run(parts: Path, scenario: Scenario, seed: int, out: Path) -> dict[
     targets = targets_of(scenario)
     replications = sorted(int(p.split("replication=")[1].split(".")[0]) for p in calls.files)
 
+    officers = part_dataset(parts, "officers", scenario.name)
     per_replication = []
     lone = _lone_part(parts, scenario.name, replications)
     if lone is not None:  # one replication: its part, one row group already, is the file
         _link_or_copy(lone, staged / CALLS)
     with (pq.ParquetWriter(staged / CALLS, calls.schema) if lone is None else nullcontext()) as calls_out, \
-            pq.ParquetWriter(staged / STAFF, staff.schema) as staff_out:
+            pq.ParquetWriter(staged / STAFF, staff.schema) as staff_out, \
+            pq.ParquetWriter(staged / OFFICERS, officers.schema) as officers_out:
         for replication in replications:
             name = f"replication={replication:04d}.parquet"
             call_part = parts / "calls" / f"scenario={scenario.name}" / name
             staff_table = pq.read_table(parts / "staff" / f"scenario={scenario.name}" / name)
+            officer_table = pq.read_table(parts / "officers" / f"scenario={scenario.name}" / name)
             if calls_out is not None:
                 call_table = pq.read_table(call_part)
                 calls_out.write_table(call_table, row_group_size=max(call_table.num_rows, 1))
                 del call_table  # before the metrics, which need only a few columns
             staff_out.write_table(staff_table)
+            officers_out.write_table(officer_table, row_group_size=max(officer_table.num_rows, 1))
             call_frame = pq.read_table(call_part, columns=list(METRIC_CALL_COLUMNS)).to_pandas()
-            metrics = replication_metrics(call_frame, staff_table.to_pandas(), targets)
+            metrics = replication_metrics(call_frame, staff_table.to_pandas(), targets, officer_table.to_pandas())
             del call_frame
             per_replication.append(metrics.assign(replication=replication))
 

@@ -11,7 +11,10 @@ _EXPECTED = 'expected day names like "Mon-Fri", "Sat;Sun" or a list of weekdays 
 
 
 def _day(text: str) -> int | None:
+    """0-6 from a day name ("Mon", "monday") or a number "0"-"6", as other tables write weekdays."""
     word = text.strip().lower()
+    if word in ("0", "1", "2", "3", "4", "5", "6"):
+        return int(word)
     for index, (short, full) in enumerate(zip(DAY_NAMES, _FULL_NAMES)):
         if word in (short.lower(), full):
             return index
@@ -19,7 +22,7 @@ def _day(text: str) -> int | None:
 
 
 def parse_weekdays(value: Any) -> Any:
-    """Weekday numbers from day names and ranges ("Mon-Fri", "Fri-Mon" wraps past Sunday).
+    """Weekday numbers from day names and ranges ("Mon-Fri", "Fri-Mon" wraps past Sunday) or "5;6".
 
     Anything that is not a string (a TOML list of 0-6) is passed on for the schema to check.
     """
