@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from ..atomic import write_atomic, write_json_atomic
+from ..memory import release_freed_memory
 from ..model import simulate
 from ..scenario.schema import Scenario
 
@@ -71,7 +72,10 @@ def run_task(task: Task) -> Receipt:
     seconds = time.perf_counter() - start
     monitors = {**result.monitors, "replication": rep, "seed": task.seed, "seconds": seconds}
     write_json_atomic(part_path(task.parts, "monitors", name, rep), monitors)
-    return Receipt(name, rep, int(result.monitors["calls_simulated"]), seconds)
+    receipt = Receipt(name, rep, int(result.monitors["calls_simulated"]), seconds)
+    del result
+    release_freed_memory()  # a worker's next task, or the merge in this process, starts from here
+    return receipt
 
 
 def read_monitors(parts: Path, scenario: str) -> list[dict]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from ..memory import release_freed_memory
 from ..scenario.schema import Scenario
 from .city import build_city
 from .demand import generate_calls
@@ -52,6 +53,7 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     field_waiting_mean = log.field_waiting_area() / observed
     del log
     gc.collect()  # the parts refer to each other (callbacks), so only the collector frees them
+    release_freed_memory()  # before the calls table, the run's largest allocation after the engine
     n_calls = len(calls)
     table = records.table(layout, calls, replication, warmup_min, total_min)
     return ReplicationResult(
