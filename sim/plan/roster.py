@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import LinearConstraint, milp
 
 from . import PlanInputError
 
@@ -38,6 +37,8 @@ class CoverSolution:
 def solve_cover(coverage: np.ndarray, rostered: np.ndarray, cost: np.ndarray, time_limit_s: float = 60.0,
                 mip_rel_gap: float = 1e-3) -> CoverSolution:
     """Fewest-cost whole officers per tour with `coverage @ x >= rostered` (one pool)."""
+    from scipy.optimize import LinearConstraint, milp  # here: a third of a second at every command's start
+
     coverage = np.asarray(coverage, float)
     rostered = np.asarray(rostered, float)
     cost = np.asarray(cost, float)
@@ -166,6 +167,8 @@ def _plan(solutions: list[CoverSolution], theta: float, leftover: int) -> Roster
 
 
 def _lp_officers(coverage: np.ndarray, rostered: np.ndarray) -> float:
+    from scipy.optimize import LinearConstraint, milp  # here: a third of a second at every command's start
+
     if not rostered.any():
         return 0.0
     lp = milp(np.ones(coverage.shape[1]), constraints=LinearConstraint(coverage, rostered, np.inf),

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
 
 from . import PlanInputError
 
@@ -34,6 +32,9 @@ def _check(weights: np.ndarray, matrix: np.ndarray, count: int) -> None:
 
 def maximal_covering(weights: np.ndarray, covers: np.ndarray, count: int, time_limit_s: float = 60.0) -> SiteChoice:
     """`covers[i, j]`: candidate j reaches demand point i in time. Maximise covered weight with `count` sites."""
+    from scipy.optimize import Bounds, LinearConstraint  # here: a third of a second at every command's start
+    from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
+
     weights, covers = np.asarray(weights, float), np.asarray(covers, bool)
     _check(weights, covers, count)
     n, m = covers.shape
@@ -49,6 +50,9 @@ def maximal_covering(weights: np.ndarray, covers: np.ndarray, count: int, time_l
 
 def p_median(weights: np.ndarray, travel: np.ndarray, count: int, time_limit_s: float = 60.0) -> SiteChoice:
     """`travel[i, j]`: time from candidate j to point i. Minimise weighted travel to the nearest of `count` sites."""
+    from scipy.optimize import Bounds, LinearConstraint  # here: a third of a second at every command's start
+    from scipy.sparse import coo_matrix, csr_matrix, hstack, vstack
+
     weights, travel = np.asarray(weights, float), np.asarray(travel, float)
     _check(weights, travel, count)
     n, m = travel.shape
@@ -67,6 +71,8 @@ def p_median(weights: np.ndarray, travel: np.ndarray, count: int, time_limit_s: 
 
 
 def _solve(c, constraints, bounds, integrality, m: int, time_limit_s: float, sign: float) -> SiteChoice:
+    from scipy.optimize import milp  # here: a third of a second at every command's start
+
     lp = milp(c, constraints=constraints, bounds=bounds, integrality=np.zeros_like(integrality))
     result = milp(c, constraints=constraints, bounds=bounds, integrality=integrality,
                   options={"time_limit": time_limit_s, "mip_rel_gap": 1e-6})

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ..model.geometry import Projection
 from ..model.travel import TravelModel
@@ -89,6 +88,8 @@ def travel_matrix(scenario: Scenario, points: list, sites: list[Site]) -> np.nda
 
 def moved_stations(scenario: Scenario, kind: str, sites: list[Site]) -> list[Station]:
     """The station table with the stations of `kind` moved to `sites` (as many sites as stations)."""
+    from scipy.optimize import linear_sum_assignment  # here: a third of a second at every command's start
+
     movers = [s for s in scenario.city.all_stations if s.kind == kind]
     if len(movers) != len(sites):
         raise PlanInputError(f"--count {len(sites)}: the scenario has {len(movers)} {kind} stations; "
