@@ -1,10 +1,11 @@
 """The simulation clock: SimPy's event queue, used through its public API only.
 
 Every part of the engine schedules its wake-ups here, as `Wake` events (a SimPy `Timeout` with
-one callback and a payload). The engine drives the loop with `Environment.peek` and
-`Environment.step` and handles call arrivals itself between events (`Clock.run`), so `now`
-is kept here rather than read from SimPy: during an arrival SimPy's clock still shows the last
-event's time.
+one callback and a payload), except the ends of jobs, which wait in a light queue of tuples
+beside SimPy's (`Clock.at_job_end`). The engine drives the loop with `Environment.peek` and
+`Environment.step` and handles call arrivals and job ends itself between events (`Clock.run`),
+so `now` is kept here rather than read from SimPy: during an arrival or a job end SimPy's clock
+still shows the last event's time.
 
 `Environment.schedule` takes a delay, not a time, and `now + (time - now)` can differ from
 `time` by one unit in the last place (ulp); `delay_to` picks the delay that lands on `time`
