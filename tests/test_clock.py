@@ -107,7 +107,7 @@ def _tied_trace(light: bool, inline: bool) -> list:
     def later(member, token):
         time = clock.now + float(rng.integers(0, 4))
         if light:
-            clock.at_job_end(time, job_end, member, token)
+            clock.at_light(time, job_end, member, token)
         else:
             clock.at(time, lambda e: job_end(*e.value), (member, token))
 

@@ -1,8 +1,9 @@
 """The simulation clock: SimPy's event queue, used through its public API only.
 
-Every part of the engine schedules its wake-ups here, as `Wake` events (a SimPy `Timeout` with
-one callback and a payload), except the ends of jobs, which wait in a light queue of tuples
-beside SimPy's (`Clock.at_job_end`). The engine drives the loop with `Environment.peek` and
+Every part of the engine schedules its wake-ups here: rare ones (shift changes, prevention
+windows, deadlines) as `Wake` events (a SimPy `Timeout` with one callback and a payload), the
+frequent ones (job ends, escalations, desk wake-ups) in a light queue of tuples beside SimPy's
+(`Clock.at_light`). The engine drives the loop with `Environment.peek` and
 `Environment.step` and handles call arrivals and job ends itself between events (`Clock.run`),
 so `now` is kept here rather than read from SimPy: during an arrival or a job end SimPy's clock
 still shows the last event's time.
@@ -26,6 +27,7 @@ import simpy
 from simpy.events import Timeout
 
 Callback = Callable[["Wake"], None]
+LightCallback = Callable[[int, int], None]
 
 
 # The events the clock schedules: SimPy timeouts with one callback; `event.value` is the payload.
@@ -56,12 +58,13 @@ class Clock:
     handled (as a source process would schedule it), so an event scheduled later for exactly the
     arrival's time is held back (`_deferred`) and scheduled just before the arrival is handled.
 
-    The ends of jobs, one per call, are most of the events. They wait in a lighter queue of
-    their own (`at_job_end`: a heap of tuples, no SimPy event), merged with SimPy's queue and
-    the arrivals in the same order as if each were a SimPy event: by time, and on a tie by when
-    it was scheduled. A job end due at the same time as an event already in SimPy's queue (or
-    held back for an arrival) goes into SimPy's queue instead, behind it; so a job end in the
-    light queue was scheduled before every SimPy event of its time, and goes first on a tie.
+    The model's frequent wake-ups (the ends of jobs, one per call, escalations and desk
+    wake-ups) wait in a lighter queue of their own (`at_light`: a heap of tuples, no SimPy
+    event), merged with SimPy's queue and the arrivals in the same order as if each were a
+    SimPy event: by time, and on a tie by when it was scheduled. A wake-up due at the same time
+    as an event already in SimPy's queue (or held back for an arrival) goes into SimPy's queue
+    instead, behind it; so one in the light queue was scheduled before every SimPy event of its
+    time, and goes first on a tie.
     """
 
     def __init__(self) -> None:
@@ -71,8 +74,8 @@ class Clock:
         self._head = math.inf  # earliest time in SimPy's queue, while an arrival or job end is being handled
         self._due = math.inf  # when the next arrival is due
         self._deferred: list[tuple[float, Callback, Any]] = []
-        self._jobs: list[tuple[float, int, Callable[[int, int], None], int, int]] = []  # the light queue
-        self._jobs_scheduled = 0  # tie-breaker: job ends of one time run in scheduling order
+        self._light: list[tuple[float, int, LightCallback, int, int]] = []
+        self._light_scheduled = 0  # tie-breaker: light wake-ups of one time run in scheduling order
         self._pending: dict[float, int] = {}  # SimPy's queue: how many events at each time
 
     def at(self, time: float, callback: Callback, payload: Any = None) -> None:
@@ -93,20 +96,20 @@ class Clock:
         pending[time] = pending.get(time, 0) + 1
         Timeout(self.env, delay, payload).callbacks.append(callback)
 
-    def at_job_end(self, time: float, callback: Callable[[int, int], None], member: int, token: int) -> None:
-        """Call `callback(member, token)` at `time`, in the light queue (see the class)."""
+    def at_light(self, time: float, callback: LightCallback, a: int, b: int = 0) -> None:
+        """Call `callback(a, b)` at `time`, in the light queue (see the class)."""
         if time < self.now:
             time = self.now
         if time == self._due or time in self._pending:
-            self.at(time, self._job_end_event, (callback, member, token))
+            self.at(time, self._light_event, (callback, a, b))
             return
-        self._jobs_scheduled += 1
-        heapq.heappush(self._jobs, (time, self._jobs_scheduled, callback, member, token))
+        self._light_scheduled += 1
+        heapq.heappush(self._light, (time, self._light_scheduled, callback, a, b))
 
     @staticmethod
-    def _job_end_event(event: Wake) -> None:
-        callback, member, token = event.value
-        callback(member, token)
+    def _light_event(event: Wake) -> None:
+        callback, a, b = event.value
+        callback(a, b)
 
     def _schedule(self, time: float, callback: Callback, payload: Any = None) -> None:
         base = self._base
@@ -152,14 +155,14 @@ class Clock:
             n = 0
         peek, step = env.peek, env.step
         deferred = self._deferred
-        jobs, pending, pop_job = self._jobs, self._pending, heapq.heappop
+        light, pending, pop_light = self._light, self._pending, heapq.heappop
         inf = math.inf
         i = 0
         due = self._due = arrival_times[0] if n else inf
         head = peek()
         while True:
-            job = jobs[0][0] if jobs else inf
-            if due < head and due < job:
+            soonest = light[0][0] if light else inf
+            if due < head and due < soonest:
                 if due >= until:
                     break
                 self.now = due
@@ -174,13 +177,13 @@ class Clock:
                 handlers[arrival_kinds[current]](current, due)
                 due = self._due
                 head = self._head
-            elif job <= head:  # on a tie, the job end was scheduled first (see `at_job_end`)
-                if job >= until:
+            elif soonest <= head:  # on a tie, the light one was scheduled first (see `at_light`)
+                if soonest >= until:
                     break
-                self.now = job
+                self.now = soonest
                 self._head = head
-                _, _, callback, member, token = pop_job(jobs)
-                callback(member, token)
+                _, _, callback, a, b = pop_light(light)
+                callback(a, b)
                 head = self._head
             elif head < until:
                 self.now = self._base = head

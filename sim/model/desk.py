@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from .city import CityLayout
-from .clock import Clock, Wake
+from .clock import Clock
 from .demand import Calls
 from .records import CallRecords
 from .stations import Entry, StationQueues
@@ -120,10 +120,9 @@ class StationDesk:
                     soonest = t1
         if soonest < self._wakeup[station]:
             self._wakeup[station] = soonest
-            self.clock.at(soonest, self._on_wakeup, station)
+            self.clock.at_light(soonest, self._on_wakeup, station)
 
-    def _on_wakeup(self, event: Wake) -> None:
-        station = event.value
+    def _on_wakeup(self, station: int, _: int) -> None:
         now = self.clock.now
         if self._wakeup[station] <= now + 1e-9:
             self._wakeup[station] = math.inf

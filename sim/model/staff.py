@@ -120,4 +120,4 @@ class Staff:
         x1, y1 = self.x1[c], self.y1[c]
         px = x1 - (x1 - self.x0[c]) * left
         py = y1 - (y1 - self.y0[c]) * left
-        return int(c[np.argmin((px - x) ** 2 + (py - y) ** 2)])
+        return int(c[((px - x) ** 2 + (py - y) ** 2).argmin()])

@@ -2,7 +2,7 @@
 
 The only code that changes whether a member of staff is free (`Staff.busy`, `free_field`,
 `free_any`, `on_duty`) or where they are going. A job is known in full when it is taken (travel,
-service, paperwork), so one job end (`Clock.at_job_end`) marks the moment its member is free again; each job carries a
+service, paperwork), so one job end (`Clock.at_light`) marks the moment its member is free again; each job carries a
 token, and a wake-up whose token is old (the job was suspended by preemption) is ignored.
 When a member becomes idle, `on_idle(s, now)` (the engine) finds them their next work
 (`on_desk_idle` for an on-duty desk-only assistant).
@@ -67,7 +67,7 @@ class Workforce:
         # Bound once: scheduled once per job. With after_job = "respawn" a freed member is back at the
         # station at once; chosen here so that the other rules pay nothing for it.
         self._free = self._on_free_at_station if after_job == "respawn" else self._on_free
-        self._at_job_end = clock.at_job_end
+        self._at_job_end = clock.at_light
         self._minutes = self.travel.minutes
         self._log_job = log.job
 
@@ -136,7 +136,7 @@ class Workforce:
         self.records.completed_v[i] = end
         self.job_end_service[s] = end
         self.job_free[s] = free_at
-        self.clock.at_job_end(free_at, self._free, s, self.token[s])
+        self.clock.at_light(free_at, self._free, s, self.token[s])
 
     def serve(self, s: int, i: int, now: float) -> None:
         """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
@@ -264,7 +264,7 @@ class Workforce:
         self.job_end_service[s] = end
         self.job_free[s] = end + left_paperwork
         self._job_prio_v[s] = self._priority[i]
-        self.clock.at_job_end(end + left_paperwork, self._free, s, self.token[s])
+        self.clock.at_light(end + left_paperwork, self._free, s, self.token[s])
 
     # --- shifts, overtime and prevention ----------------------------------------------------
 

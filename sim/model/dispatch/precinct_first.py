@@ -15,7 +15,6 @@ from collections import deque
 import numpy as np
 
 from ...scenario.kinds import URGENT_PRIORITY
-from ..clock import Wake
 from .base import Entry, FieldDispatch, Tier, head
 
 PRECINCT, DISTRICT, NEIGHBOURS = 0, 1, 2
@@ -155,10 +154,10 @@ class PrecinctFirst(FieldDispatch):
         self.escalations[key].append((due, i))
         if self.escalation_due[key] == math.inf:
             self.escalation_due[key] = due
-            self.clock.at(due, self._on_escalations, key)
+            self.clock.at_light(due, self._on_escalations, urgent, level)
 
-    def _on_escalations(self, event: Wake) -> None:
-        key = event.value
+    def _on_escalations(self, urgent: bool, level: int) -> None:
+        key = (urgent, level)
         now = self.clock.now
         pending, waiting = self.escalations[key], self.waiting
         while pending and pending[0][0] <= now:
@@ -169,7 +168,7 @@ class PrecinctFirst(FieldDispatch):
             pending.popleft()
         self.escalation_due[key] = pending[0][0] if pending else math.inf
         if pending:
-            self.clock.at(pending[0][0], self._on_escalations, key)
+            self.clock.at_light(pending[0][0], self._on_escalations, urgent, level)
 
     def _escalate(self, i: int, level: int, now: float) -> None:
         """Open call `i` to every tier up to `level`: take a free officer there, else wait in them."""
