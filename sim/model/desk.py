@@ -101,7 +101,7 @@ class StationDesk:
         """An idle officer of `station` who is at the station (not out, not on prevention work)."""
         workforce = self.workforce
         staff = workforce.staff
-        on_duty, busy, t1, x1, y1 = staff.on_duty, staff.busy, staff.t1v, staff.x1v, staff.y1v
+        on_duty, busy, t1, x1, y1 = staff.on_duty, staff.busy, staff.t1, staff.x1, staff.y1
         prevention = workforce.does_prevention if workforce.prevention_now else None
         for s in self.station_officers[station]:
             if on_duty[s] and not busy[s] and t1[s] <= now and x1[s] == staff.home_x[s] and y1[s] == staff.home_y[s]:
@@ -115,8 +115,8 @@ class StationDesk:
         soonest = math.inf
         for s in self.station_officers[station]:
             if staff.on_duty[s] and not staff.busy[s]:
-                t1 = staff.t1v[s]
-                if now < t1 < soonest and staff.x1v[s] == staff.home_x[s] and staff.y1v[s] == staff.home_y[s]:
+                t1 = staff.t1[s]
+                if now < t1 < soonest and staff.x1[s] == staff.home_x[s] and staff.y1[s] == staff.home_y[s]:
                     soonest = t1
         if soonest < self._wakeup[station]:
             self._wakeup[station] = soonest

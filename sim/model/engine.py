@@ -84,7 +84,7 @@ class Engine:
         on_prevention = workforce.prevention_now and workforce.does_prevention[s]
         policy = self.policy
         field_call = policy.call_for(s, on_prevention) if policy.waiting and staff.field_ok[s] else None
-        at_home = staff.t1v[s] <= now and staff.x1v[s] == staff.home_x[s] and staff.y1v[s] == staff.home_y[s]
+        at_home = staff.t1[s] <= now and staff.x1[s] == staff.home_x[s] and staff.y1[s] == staff.home_y[s]
         home = staff.home[s]
         citizens_at = self._citizens_at
         if at_home and not on_prevention and citizens_at[home]:

@@ -1,9 +1,10 @@
 """Where every inspector and assistant is and what they are doing, as flat arrays.
 
-State lives in numpy arrays so that candidate searches over a district are one vectorised
-expression, and is read and written one element at a time through memoryviews, which cost
-about as much as a Python list access. A moving officer is a straight line from (x0, y0) at
-t0 to (x1, y1) at t1; a resting one has t1 in the past.
+Positions and trips are Python lists: the model reads them one member at a time, millions of
+times a year, and a list hands back the float it holds where a numpy array (even through a
+memoryview) builds a new one each read. Who is free is kept in numpy arrays, so that picking
+the free members of a district is one vectorised expression. A moving officer is a straight
+line from (x0, y0) at t0 to (x1, y1) at t1; a resting one has t1 in the past.
 """
 
 from __future__ import annotations
@@ -36,28 +37,25 @@ class Staff:
 
         self.free_field = np.zeros(n, dtype=bool)  # on duty, idle, allowed in the field, not on prevention
         self.free_any = np.zeros(n, dtype=bool)  # the same, prevention included: free for a priority-1 call
-        self.x0 = np.array(self.home_x, dtype=float)
-        self.y0 = np.array(self.home_y, dtype=float)
-        self.x1 = self.x0.copy()
-        self.y1 = self.y0.copy()
-        self.t1 = np.full(n, -1.0)
-        self.dur = np.ones(n)
         self.free_field_v = memoryview(self.free_field)
         self.free_any_v = memoryview(self.free_any)
-        self.x0v, self.y0v = memoryview(self.x0), memoryview(self.y0)
-        self.x1v, self.y1v = memoryview(self.x1), memoryview(self.y1)
-        self.t1v, self.durv = memoryview(self.t1), memoryview(self.dur)
+        self.x0 = list(self.home_x)
+        self.y0 = list(self.home_y)
+        self.x1 = list(self.home_x)
+        self.y1 = list(self.home_y)
+        self.t1 = [-1.0] * n
+        self.dur = [1.0] * n
 
     def position(self, s: int, now: float) -> tuple[float, float]:
-        t1 = self.t1v[s]
+        t1 = self.t1[s]
         if t1 <= now:
-            return self.x1v[s], self.y1v[s]
-        left = (t1 - now) / self.durv[s]
-        x1, y1 = self.x1v[s], self.y1v[s]
-        return x1 - (x1 - self.x0v[s]) * left, y1 - (y1 - self.y0v[s]) * left
+            return self.x1[s], self.y1[s]
+        left = (t1 - now) / self.dur[s]
+        x1, y1 = self.x1[s], self.y1[s]
+        return x1 - (x1 - self.x0[s]) * left, y1 - (y1 - self.y0[s]) * left
 
     def at_home(self, s: int, now: float) -> bool:
-        return self.t1v[s] <= now and self.x1v[s] == self.home_x[s] and self.y1v[s] == self.home_y[s]
+        return self.t1[s] <= now and self.x1[s] == self.home_x[s] and self.y1[s] == self.home_y[s]
 
     def move(self, s: int, now: float, x: float, y: float, arrive: float) -> None:
         """Start a straight trip from where `s` is now to (x, y), arriving at `arrive`."""
@@ -66,15 +64,15 @@ class Staff:
 
     def move_from(self, s: int, now: float, px: float, py: float, x: float, y: float, arrive: float) -> None:
         """`move`, for a caller that already knows the position (px, py) of `s` at `now`."""
-        self.x0v[s], self.y0v[s] = px, py
-        self.x1v[s], self.y1v[s] = x, y
-        self.t1v[s] = arrive
-        self.durv[s] = max(arrive - now, 1e-9)
+        self.x0[s], self.y0[s] = px, py
+        self.x1[s], self.y1[s] = x, y
+        self.t1[s] = arrive
+        self.dur[s] = max(arrive - now, 1e-9)
 
     def place(self, s: int, x: float, y: float) -> None:
-        self.x0v[s] = self.x1v[s] = x
-        self.y0v[s] = self.y1v[s] = y
-        self.t1v[s] = -1.0
+        self.x0[s] = self.x1[s] = x
+        self.y0[s] = self.y1[s] = y
+        self.t1[s] = -1.0
 
     def nearest_free(self, candidates: np.ndarray, candidates_list: list[int], x: float, y: float,
                      now: float, urgent: bool) -> int:
@@ -85,11 +83,11 @@ class Staff:
         if len(candidates_list) <= SMALL_GROUP:
             best, best_d2 = -1, float("inf")
             free = self.free_any_v if urgent else self.free_field_v
-            t1v, x1v, y1v = self.t1v, self.x1v, self.y1v
+            t1, x1, y1 = self.t1, self.x1, self.y1
             for s in candidates_list:
                 if free[s]:
-                    if t1v[s] <= now:
-                        px, py = x1v[s], y1v[s]
+                    if t1[s] <= now:
+                        px, py = x1[s], y1[s]
                     else:
                         px, py = self.position(s, now)
                     d2 = (px - x) ** 2 + (py - y) ** 2
@@ -99,25 +97,19 @@ class Staff:
         return self.nearest(candidates[(self.free_any if urgent else self.free_field)[candidates]], x, y, now)
 
     def nearest(self, c: np.ndarray, x: float, y: float, now: float) -> int:
-        """The member of the index array `c` closest to (x, y) at `now`, or -1 if `c` is empty."""
-        if c.size == 0:
-            return -1
+        """The member of the index array `c` closest to (x, y) at `now`, or -1 if `c` is empty.
+
+        A Python loop: after the free members are picked, `c` is rarely more than a few."""
         if c.size == 1:
             return int(c[0])
-        if c.size <= SMALL_GROUP:
-            best, best_d2 = -1, float("inf")
-            t1v, x1v, y1v = self.t1v, self.x1v, self.y1v
-            for s in c.tolist():
-                if t1v[s] <= now:
-                    px, py = x1v[s], y1v[s]
-                else:
-                    px, py = self.position(s, now)
-                d2 = (px - x) ** 2 + (py - y) ** 2
-                if d2 < best_d2:
-                    best, best_d2 = s, d2
-            return best
-        left = np.maximum(self.t1[c] - now, 0.0) / self.dur[c]
-        x1, y1 = self.x1[c], self.y1[c]
-        px = x1 - (x1 - self.x0[c]) * left
-        py = y1 - (y1 - self.y0[c]) * left
-        return int(c[((px - x) ** 2 + (py - y) ** 2).argmin()])
+        best, best_d2 = -1, float("inf")
+        t1, x1, y1 = self.t1, self.x1, self.y1
+        for s in c.tolist():
+            if t1[s] <= now:
+                px, py = x1[s], y1[s]
+            else:
+                px, py = self.position(s, now)
+            d2 = (px - x) ** 2 + (py - y) ** 2
+            if d2 < best_d2:
+                best, best_d2 = s, d2
+        return best

@@ -84,20 +84,20 @@ class Workforce:
         token = self.token[s] + 1
         self.token[s] = token
         x, y = self._x[i], self._y[i]
-        t1v, x1v, y1v = staff.t1v, staff.x1v, staff.y1v
-        if t1v[s] <= now:
-            px, py = x1v[s], y1v[s]
+        t1, x1, y1 = staff.t1, staff.x1, staff.y1
+        if t1[s] <= now:
+            px, py = x1[s], y1[s]
         else:
-            left = (t1v[s] - now) / staff.durv[s]
-            x1, y1 = x1v[s], y1v[s]
-            px, py = x1 - (x1 - staff.x0v[s]) * left, y1 - (y1 - staff.y0v[s]) * left
+            left = (t1[s] - now) / staff.dur[s]
+            tx, ty = x1[s], y1[s]
+            px, py = tx - (tx - staff.x0[s]) * left, ty - (ty - staff.y0[s]) * left
         arrive = now + self._minutes(math.hypot(px - x, py - y), now)
-        staff.x0v[s] = px
-        staff.y0v[s] = py
-        x1v[s] = x
-        y1v[s] = y
-        t1v[s] = arrive
-        staff.durv[s] = arrive - now if arrive - now > 1e-9 else 1e-9
+        staff.x0[s] = px
+        staff.y0[s] = py
+        x1[s] = x
+        y1[s] = y
+        t1[s] = arrive
+        staff.dur[s] = arrive - now if arrive - now > 1e-9 else 1e-9
         self.job_call[s] = i
         self.job_start[s] = now
         records = self.records
@@ -199,19 +199,19 @@ class Workforce:
         staff.free_any_v[s] = True
         staff.free_field_v[s] = not (self.prevention_now and self.does_prevention[s])
         if self.return_home and not at_home:
-            t1v, x1v, y1v = staff.t1v, staff.x1v, staff.y1v  # `Staff.move` inline: once per job
-            if t1v[s] <= now:
-                x, y = x1v[s], y1v[s]
+            t1, x1, y1 = staff.t1, staff.x1, staff.y1  # `Staff.move` inline: once per job
+            if t1[s] <= now:
+                x, y = x1[s], y1[s]
             else:
                 x, y = staff.position(s, now)
             hx, hy = staff.home_x[s], staff.home_y[s]
             arrive = now + self._minutes(math.hypot(x - hx, y - hy), now)
-            staff.x0v[s] = x
-            staff.y0v[s] = y
-            x1v[s] = hx
-            y1v[s] = hy
-            t1v[s] = arrive
-            staff.durv[s] = arrive - now if arrive - now > 1e-9 else 1e-9
+            staff.x0[s] = x
+            staff.y0[s] = y
+            x1[s] = hx
+            y1[s] = hy
+            t1[s] = arrive
+            staff.dur[s] = arrive - now if arrive - now > 1e-9 else 1e-9
             return True
         return False
 
@@ -226,7 +226,7 @@ class Workforce:
         """Take `s` off its lower-priority job, keeping what is left of it to resume later."""
         i = self.job_call[s]
         records = self.records
-        reached = self.staff.t1v[s] <= now
+        reached = self.staff.t1[s] <= now
         end_service, free_at = self.job_end_service[s], self.job_free[s]
         self.log.job(s, self.job_start[s], end_service, now, self.job_arrive[s], i)
         if not reached:
