@@ -32,7 +32,7 @@ class Parts:
                                 members=members or tuple(range(self.workforce.staff.n)))
         self.workforce.start_shift(occurrence, start_min)
         for s in occurrence.members:
-            self.workforce.stand_by(s, start_min, at_home=True)
+            self.workforce.stand_by(s, start_min)
         return occurrence
 
     def desk(self) -> StationDesk:

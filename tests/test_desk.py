@@ -66,7 +66,7 @@ def test_citizens_waiting_are_seen_when_an_officer_gets_back_to_the_station():
     back = []
 
     def on_idle(s, now):  # as the engine does: no field call waiting, so head home
-        if workforce.stand_by(s, now, workforce.staff.at_home(s, now)) and desk.has_queue(0):
+        if workforce.stand_by(s, now) and desk.has_queue(0):
             back.append(workforce.staff.t1[s])
             desk.wake_when_back(0, now)
 

@@ -72,7 +72,7 @@ def test_standing_by_away_from_the_station_sets_off_home_if_the_scenario_says_so
         parts.run_until(500.0)
         (s, free_at), = parts.idle
         assert free_at == travel.minutes(3.0, 0.0) + 40.0
-        assert workforce.stand_by(0, free_at, staff.at_home(0, free_at)) is return_home
+        assert workforce.stand_by(0, free_at) is return_home
         assert staff.free_field[0]
         back = free_at + travel.minutes(3.0, free_at)
         assert staff.at_home(0, back) is return_home

@@ -84,10 +84,9 @@ class Engine:
         on_prevention = workforce.prevention_now and workforce.does_prevention[s]
         policy = self.policy
         field_call = policy.call_for(s, on_prevention) if policy.waiting and staff.field_ok[s] else None
-        at_home = staff.t1[s] <= now and staff.x1[s] == staff.home_x[s] and staff.y1[s] == staff.home_y[s]
         home = staff.home[s]
         citizens_at = self._citizens_at
-        if at_home and not on_prevention and citizens_at[home]:
+        if citizens_at[home] and not on_prevention and staff.at_home(s, now):
             desk_call = self.desk.next_citizen(home, now)
             if desk_call is not None and (field_call is None or desk_call < field_call):
                 self.desk.serve_next(s, home, now)
@@ -97,7 +96,7 @@ class Engine:
             return
         if workforce.desk_only[s]:
             self.desk.wait_idle(s)
-        if workforce.stand_by(s, now, at_home) and citizens_at[home]:
+        if workforce.stand_by(s, now) and citizens_at[home]:
             self.desk.wake_when_back(home, now)
 
     # --- shifts and prevention --------------------------------------------------------------

@@ -8,6 +8,7 @@ congestion factor.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -23,14 +24,22 @@ class TravelModel:
         self.c = travel.linear_min_per_km
         self.detour = travel.detour_factor
         self.by_hour = [travel.slowdown * f for f in travel.congestion_by_hour]
+        # minutes(straight_km, now_min): travel minutes for one trip that starts at `now_min`.
+        self.minutes: Callable[[float, float], float] = self._no_travel if self.none else self._trip_minutes()
 
-    def minutes(self, straight_km: float, now_min: float) -> float:
-        """Travel minutes for one trip that starts at `now_min`."""
-        if self.none:
-            return 0.0
-        d = straight_km * self.detour
-        base = self.a * math.sqrt(d) if d <= self.d0 else self.b + self.c * d
-        return base * self.by_hour[int(now_min // 60) % 24]
+    @staticmethod
+    def _no_travel(straight_km: float, now_min: float) -> float:
+        return 0.0
+
+    def _trip_minutes(self) -> Callable[[float, float], float]:
+        """`minutes` as a closure over the parameters: it runs twice per field call."""
+        a, d0, b, c, detour, by_hour, sqrt = self.a, self.d0, self.b, self.c, self.detour, self.by_hour, math.sqrt
+
+        def minutes(straight_km: float, now_min: float) -> float:
+            d = straight_km * detour
+            return (a * sqrt(d) if d <= d0 else b + c * d) * by_hour[int(now_min // 60) % 24]
+
+        return minutes
 
     def minutes_array(self, straight_km: np.ndarray, hour_of_day: np.ndarray | int) -> np.ndarray:
         """Vectorised `minutes`, for estimates over many trips at once."""

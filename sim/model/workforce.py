@@ -190,7 +190,7 @@ class Workforce:
         """Whether idle member `s` is out on prevention work now (and so takes only priority-1 calls)."""
         return self.prevention_now and self.does_prevention[s]
 
-    def stand_by(self, s: int, now: float, at_home: bool) -> bool:
+    def stand_by(self, s: int, now: float) -> bool:
         """Idle, on-duty `s` found no work: free for field calls (and heading home if the scenario
         says so). Returns whether `s` set off for the station."""
         staff = self.staff
@@ -198,13 +198,16 @@ class Workforce:
             return False
         staff.free_any_v[s] = True
         staff.free_field_v[s] = not (self.prevention_now and self.does_prevention[s])
-        if self.return_home and not at_home:
-            t1, x1, y1 = staff.t1, staff.x1, staff.y1  # `Staff.move` inline: once per job
-            if t1[s] <= now:
+        if not self.return_home:
+            return False
+        t1, x1, y1 = staff.t1, staff.x1, staff.y1  # `Staff.at_home` and `Staff.move` inline: once per job
+        hx, hy = staff.home_x[s], staff.home_y[s]
+        resting = t1[s] <= now
+        if not (resting and x1[s] == hx and y1[s] == hy):
+            if resting:
                 x, y = x1[s], y1[s]
             else:
                 x, y = staff.position(s, now)
-            hx, hy = staff.home_x[s], staff.home_y[s]
             arrive = now + self._minutes(math.hypot(x - hx, y - hy), now)
             staff.x0[s] = x
             staff.y0[s] = y
