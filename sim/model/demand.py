@@ -11,7 +11,7 @@ no arrivals here: their calls come from the log (`replay.py`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -45,9 +45,25 @@ class Calls:
     patience_min: np.ndarray  # inf where the caller never gives up
     log_row: np.ndarray | None = None  # replayed calls: row in the scenario's logged calls; else -1
     max_wait_min: np.ndarray | None = None  # field: wait after which the call is referred (inf: never); None: none is
+    _lists: dict[str, list[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.created_min)
+
+    def as_list(self, name: str) -> list[int]:
+        """A small-integer column (kind, priority, officers, precinct, district, station) as a list,
+        built once and shared by the engine's parts until `drop_lists`.
+
+        The engine reads these a few times per call; a list read costs a quarter of a numpy one,
+        and as the values are Python's cached small integers a list costs 8 bytes a call."""
+        column = self._lists.get(name)
+        if column is None:
+            column = self._lists[name] = getattr(self, name).tolist()
+        return column
+
+    def drop_lists(self) -> None:
+        """Free the lists once the engine is done with them."""
+        self._lists.clear()
 
 
 COLUMN_TYPES = {

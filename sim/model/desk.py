@@ -27,8 +27,8 @@ class StationDesk:
         n_stations = len(layout.stations)
         self.queues = StationQueues(n_stations, memoryview(calls.patience_min), self._abandon)
         self.citizens_at = self.queues.queues  # per station, the waiting citizens (truthy if any); read only
-        self._station = memoryview(calls.station)
-        self._priority = memoryview(calls.priority)
+        self._station = calls.as_list("station")
+        self._priority = calls.as_list("priority")
         self._created = memoryview(calls.created_min)
         self.fallback = layout.station_fallback
         # Assistants who never leave the station wait in a per-station idle list; everyone else

@@ -58,11 +58,12 @@ class Engine:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            clock.run(self.total_min, memoryview(self.calls.created_min), memoryview(self.calls.kind),
+            clock.run(self.total_min, memoryview(self.calls.created_min), self.calls.as_list("kind"),
                       self._arrival_handlers(), self.inline_arrivals)
         finally:
             if collecting:
                 gc.enable()
+        self.calls.drop_lists()  # the parts hold theirs until the engine goes
         end = self.total_min
         self.policy.close(end)
         self.desk.close(end)

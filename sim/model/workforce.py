@@ -60,8 +60,8 @@ class Workforce:
 
         self._x = memoryview(calls.x_km)
         self._y = memoryview(calls.y_km)
-        self._officers = memoryview(calls.officers)
-        self._priority = memoryview(calls.priority)
+        self._officers = calls.as_list("officers")
+        self._priority = calls.as_list("priority")
         self._service = memoryview(calls.service_min)
         self._paperwork = memoryview(calls.paperwork_min)
         # Bound once: scheduled once per job. With after_job = "respawn" a freed member is back at the

@@ -91,10 +91,10 @@ class FieldDispatch:
         self.waiting: dict[int, int] = {}
         self.start_level = {False: 0, True: 0}  # by urgency: the first search tier
         self.created = memoryview(calls.created_min)
-        self.priority = memoryview(calls.priority)
-        self.officers = memoryview(calls.officers)
-        self.precinct = memoryview(calls.precinct)
-        self.district = memoryview(calls.district)
+        self.priority = calls.as_list("priority")
+        self.officers = calls.as_list("officers")
+        self.precinct = calls.as_list("precinct")
+        self.district = calls.as_list("district")
         self.x = memoryview(calls.x_km)
         self.y = memoryview(calls.y_km)
         self._init_reserve(config, layout)
