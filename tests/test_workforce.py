@@ -87,3 +87,36 @@ def test_prevention_work_takes_idle_inspectors_out_of_the_field_pool_and_back():
     assert workforce.on_prevention(0) and not staff.free_field[0] and staff.free_any[0]
     workforce.set_prevention(False, 120.0)
     assert parts.idle == [(0, 120.0), (1, 120.0)]  # each looks for work again
+
+
+def test_the_count_of_idle_members_per_station_follows_every_change_of_duty_and_job():
+    """`idle_at`, which lets the desk skip stations with nobody idle, must always equal a count of
+    the state itself, through preemption, prevention, desk work and shift changes."""
+    from sim.model.city import build_city
+    from sim.model.demand import generate_calls
+    from sim.model.engine import Engine
+    from sim.model.shifts import roster
+    from sim.model.streams import Streams
+    from tests.test_model_invariants import busy_city
+
+    scenario = busy_city(seed=5)
+    layout = build_city(scenario)
+    streams = Streams(5, 0)
+    calls = generate_calls(layout, streams, 6.0)
+    engine = Engine(layout, calls, roster(layout, streams, 6.0), 6 * 1440.0, 1440.0)
+    workforce, staff = engine.workforce, engine.staff
+    next_work, checked = engine._next_work, []
+
+    def counted_then_next_work(s: int, now: float) -> None:
+        expected = [0] * len(layout.stations)
+        for m in range(staff.n):
+            if staff.on_duty[m] and not staff.busy[m] and not workforce.desk_only[m]:
+                expected[staff.home[m]] += 1
+        assert workforce.idle_at == expected
+        checked.append(now)
+        next_work(s, now)
+
+    workforce.on_idle = engine._next_work = counted_then_next_work
+    engine.run()
+    assert len(checked) > 300
+    assert engine.records.preempted.any()

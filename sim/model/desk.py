@@ -100,6 +100,8 @@ class StationDesk:
     def _officer_present(self, station: int, now: float) -> int:
         """An idle officer of `station` who is at the station (not out, not on prevention work)."""
         workforce = self.workforce
+        if not workforce.idle_at[station]:
+            return -1
         staff = workforce.staff
         on_duty, busy, t1, x1, y1 = staff.on_duty, staff.busy, staff.t1, staff.x1, staff.y1
         prevention = workforce.does_prevention if workforce.prevention_now else None
@@ -111,6 +113,8 @@ class StationDesk:
 
     def wake_when_back(self, station: int, now: float) -> None:
         """If an idle officer of `station` is on the way back, look at the queue when they arrive."""
+        if not self.workforce.idle_at[station]:
+            return
         staff = self.workforce.staff
         soonest = math.inf
         for s in self.station_officers[station]:

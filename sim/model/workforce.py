@@ -56,6 +56,9 @@ class Workforce:
         self._prevention_team = [s for s in range(n) if self.does_prevention[s]]
         self.prevention_now = False
         self.on_duty_at = [0] * len(layout.stations)  # staff on duty per station, for walk-in overflow
+        # Per station, its on-duty idle members other than desk-only assistants: when none, the desk
+        # need not look for an officer at the station or on the way back.
+        self.idle_at = [0] * len(layout.stations)
         self._overtime_from = [-1.0] * n  # when a member still at work after their shift went off roster
 
         self._x = memoryview(calls.x_km)
@@ -79,6 +82,8 @@ class Workforce:
         # Busy, free for no call, with a new token (older job ends become stale); where `s` is and the
         # trip (`Staff.position`, `Staff.move_from`) inline: this runs once per field call.
         staff.busy[s] = True
+        if staff.on_duty[s]:
+            self.idle_at[staff.home[s]] -= 1
         staff.free_field_v[s] = False
         staff.free_any_v[s] = False
         token = self.token[s] + 1
@@ -142,6 +147,8 @@ class Workforce:
         """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
         staff = self.staff
         staff.busy[s] = True  # busy, free for no call, with a new token, as in `send`
+        if staff.on_duty[s] and not self.desk_only[s]:
+            self.idle_at[staff.home[s]] -= 1
         staff.free_field_v[s] = False
         staff.free_any_v[s] = False
         token = self.token[s] + 1
@@ -179,6 +186,8 @@ class Workforce:
             self._resume(s, now)
             return
         staff.busy[s] = False
+        if staff.on_duty[s]:
+            self.idle_at[staff.home[s]] += 1
         self.on_idle(s, now)
 
     def _on_free_at_station(self, s: int, token: int) -> None:
@@ -245,6 +254,8 @@ class Workforce:
         self.suspended[s] = (i, left_service, left_paperwork, reached)
         self._job_prio_v[s] = 0
         self.staff.busy[s] = False
+        if self.staff.on_duty[s]:
+            self.idle_at[self.staff.home[s]] += 1
 
     def _resume(self, s: int, now: float) -> None:
         i, left_service, left_paperwork, reached = self.suspended.pop(s)
@@ -277,6 +288,8 @@ class Workforce:
         for s in occurrence.members:
             staff.on_duty[s] = True
             self.on_duty_at[staff.home[s]] += 1
+            if not staff.busy[s] and not self.desk_only[s]:
+                self.idle_at[staff.home[s]] += 1
             self._end_overtime(s, now)
             if not staff.busy[s]:
                 staff.place(s, staff.home_x[s], staff.home_y[s])
@@ -287,6 +300,8 @@ class Workforce:
         for s in occurrence.members:
             staff.on_duty[s] = False
             self.on_duty_at[staff.home[s]] -= 1
+            if not staff.busy[s] and not self.desk_only[s]:
+                self.idle_at[staff.home[s]] -= 1
             staff.free_field_v[s] = False
             staff.free_any_v[s] = False
             if staff.busy[s]:
