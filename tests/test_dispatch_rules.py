@@ -102,6 +102,44 @@ def test_reserve_is_set_per_district_and_counted_in_the_district_pool():
     assert list(engine.records.dispatched) == [0.0, 100.0, 0.0, 1.0]
 
 
+def test_an_officer_held_in_reserve_still_takes_a_priority_one_call_waiting_behind_the_head():
+    # Target-aware, two officers, one held for priority 1. Both busy; a routine call (due at
+    # 1 + 100) waits ahead of a priority-1 call (due at 50 + 60). At 60 one officer is free, the
+    # reserve: the routine call is held, and the priority-1 call behind it goes at once.
+    scenario = city([station("A", 0.0, inspectors=2)], call_types=TYPES,
+                    dispatch={"policy": "target-aware", "reserve_for_priority_1": 1},
+                    targets={"response_min": {"1": 60, "3": 100}})
+    engine = run_calls(scenario, [
+        {"t": 0, "type": "p1", "service": 60},
+        {"t": 0.5, "type": "p1", "service": 500},
+        {"t": 1, "type": "p3", "service": 10},
+        {"t": 50, "type": "p1", "service": 10},
+    ])
+    assert list(engine.records.dispatched) == [0.0, 0.5, 500.5, 60.0]
+
+
+def test_an_officer_whose_own_pool_is_at_its_reserve_takes_a_neighbours_call_that_is_not_held():
+    # Precinct-first, two neighbouring districts, calls open to neighbours at once. D1 keeps one
+    # officer back, D2 none. When A (in D1) is free at 100, D1's routine call is held (A is D1's
+    # pool's only free officer); D2's, counted in D2's pool, is not, so A takes it.
+    districts = [{"name": "D1", "population": 10000, "neighbours": ["D2"]},
+                 {"name": "D2", "population": 10000, "neighbours": ["D1"]}]
+    precincts = [{"name": "P1", "district": "D1", "population": 10000, "lon": 0.0, "lat": 0.0, "radius_km": 1.0},
+                 {"name": "P2", "district": "D2", "population": 10000, "lon": 0.1, "lat": 0.0, "radius_km": 1.0}]
+    scenario = city([station("A", 0.0), station("B", 11.132, precinct="P2")],
+                    precincts=precincts, districts=districts, call_types=TYPES,
+                    dispatch={"policy": "precinct-first", "backup_wait_min": 0, "neighbour_wait_min": 0,
+                              "reserve_for_priority_1": 1, "reserve_by_district": {"D2": 0}})
+    engine = run_calls(scenario, [
+        {"t": 0, "type": "p1", "service": 100, "precinct": "P1"},
+        {"t": 0, "type": "p1", "service": 500, "precinct": "P2", "x": 11.132},
+        {"t": 10, "type": "p3", "service": 10, "precinct": "P1"},
+        {"t": 20, "type": "p3", "service": 10, "precinct": "P2", "x": 11.132},
+    ])
+    assert list(engine.records.dispatched) == [0.0, 0.0, 500.0, 100.0]
+    assert list(engine.records.station) == [0, 1, 1, 0]
+
+
 def test_reserve_by_district_must_name_a_district(tmp_path):
     from sim.scenario import ScenarioError, load_scenario
     path = tmp_path / "s.toml"

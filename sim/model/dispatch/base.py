@@ -132,6 +132,17 @@ class FieldDispatch:
     def best_call_for(self, s: int) -> Entry | None:
         raise NotImplementedError
 
+    def best_urgent_call_for(self, s: int) -> Entry | None:
+        """The priority-1 call officer `s` should take, when it may take no other (on prevention
+        work, or held in reserve). Where calls wait in order of priority first, as here, a best
+        call of lower priority means no priority-1 call waits for `s`."""
+        return None
+
+    def best_unheld_call_for(self, s: int) -> Entry | None:
+        """The best call the reserve does not hold back from `s`, when its best call is held.
+        Here every call `s` may take is counted in one pool, so only a priority-1 call may go."""
+        return self.best_urgent_call_for(s)
+
     def preemption_pool(self, precinct: int, district: int, level: int) -> np.ndarray:
         raise NotImplementedError
 
@@ -207,9 +218,12 @@ class FieldDispatch:
         if not self.waiting:
             return None
         entry = self.best_call_for(s)
-        if entry is not None and entry[0] > URGENT_PRIORITY:
-            if on_prevention or (self.reserving and self.held_from(s, self.district[entry[2]])):
-                return None
+        if entry is None or entry[0] <= URGENT_PRIORITY:
+            return entry
+        if on_prevention:
+            return self.best_urgent_call_for(s)
+        if self.reserving and self.held_from(s, self.district[entry[2]]):
+            return self.best_unheld_call_for(s)
         return entry
 
     def assign(self, s: int, i: int, now: float) -> None:

@@ -128,6 +128,24 @@ class PrecinctFirst(FieldDispatch):
                     best = other
         return best
 
+    def best_unheld_call_for(self, s: int) -> Entry | None:
+        """Each heap holds the calls of one district, so one pool: the best head not held back.
+
+        A call of a neighbouring district is counted in that district's pool, which may have
+        officers to spare while the officer's own is down to its reserve."""
+        district = self.staff_district[s]
+        waiting = self.waiting
+        heaps = [self.precinct_queue[self.staff_precinct[s]], self.district_queue[district]]
+        heaps += [self.neighbour_queue[neighbour] for neighbour in self.neighbours[district]]
+        best = None
+        for heap in heaps:
+            entry = head(heap, waiting)
+            if entry is None or (best is not None and best < entry):
+                continue
+            if entry[0] <= URGENT_PRIORITY or not self.held_from(s, self.district[entry[2]]):
+                best = entry
+        return best
+
     def pool_districts(self, district: int) -> set[int] | None:
         return {district, *self.layout.district_neighbours[district]}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 
+from ...scenario.kinds import URGENT_PRIORITY
 from .base import Entry
 from .closest_available import ClosestAvailable
 
@@ -23,13 +24,25 @@ class TargetAware(ClosestAvailable):
         targets = self.layout.scenario.targets
         self.target_min = [targets.for_priority(p) for p in range(5)]
         self.by_deadline: list[Timed] = []
+        # Priority-1 calls a second time, by deadline: for an officer who may take no other (on
+        # prevention work, or held in reserve), as one may wait behind calls of lower priority.
+        self.urgent_by_deadline: list[Timed] = []
 
     def enqueue(self, entry: Entry, precinct: int, district: int, level: int) -> None:
         priority, created, call = entry
-        heapq.heappush(self.by_deadline, (created + self.target_min[priority], priority, created, call))
+        timed = (created + self.target_min[priority], priority, created, call)
+        heapq.heappush(self.by_deadline, timed)
+        if priority <= URGENT_PRIORITY:
+            heapq.heappush(self.urgent_by_deadline, timed)
 
     def best_call_for(self, s: int) -> Entry | None:
-        heap, waiting = self.by_deadline, self.waiting
+        return self._head(self.by_deadline)
+
+    def best_urgent_call_for(self, s: int) -> Entry | None:
+        return self._head(self.urgent_by_deadline)
+
+    def _head(self, heap: list[Timed]) -> Entry | None:
+        waiting = self.waiting
         while heap:
             _, priority, created, call = heap[0]
             if call in waiting:
