@@ -161,9 +161,9 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
 
     columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]} if parts else None
     del parts
-    if columns is not None:
-        columns.update(_origin_attributes(layout, columns["origin"]), log_row=np.full(len(columns["origin"]), -1, np.int32))
     if replayed:
+        if columns is not None:  # the logged calls bring their own attributes, so the drawn need theirs now
+            columns.update(_drawn_attributes(layout, columns["origin"]))
         warmup_min = scenario.run.warmup_days * 24 * MINUTES_PER_HOUR
         logged = replay_columns(layout, streams, warmup_min, total_min)
         columns = logged if columns is None else {name: np.concatenate([columns[name], logged[name]]) for name in columns}
@@ -172,7 +172,14 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
     order = np.argsort(columns["created_min"], kind="stable")
     for name in columns:  # one column at a time, so a year's calls are not held twice
         columns[name] = columns[name][order]
+    if not replayed:  # looked up from the sorted origins: the same columns, without reordering each
+        columns.update(_drawn_attributes(layout, columns["origin"]))
     return Calls(**columns)
+
+
+def _drawn_attributes(layout: CityLayout, origin: np.ndarray) -> dict[str, np.ndarray]:
+    """The columns of drawn calls that follow from their origin, and their log row (none)."""
+    return {**_origin_attributes(layout, origin), "log_row": np.full(len(origin), -1, np.int32)}
 
 
 def _origin_attributes(layout: CityLayout, origin: np.ndarray) -> dict[str, np.ndarray]:
