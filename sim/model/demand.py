@@ -107,14 +107,19 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
     hour_of_week = np.arange(n_bins) % HOURS_PER_WEEK
     parts: list[dict[str, np.ndarray]] = []
     replayed = replayed_types(layout)
+    shapes: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     for index, origin in enumerate(layout.origins):
         if origin.call_type in replayed:
             continue
         call_type = scenario.demand[origin.call_type]
-        share, offset, width = weekly_shape(layout, index)
+        shape_key = (origin.call_type, int(layout.origin_station[index]))
+        if shape_key not in shapes:  # the same for every origin of a type (and station, for walk-ins)
+            share, offset, width = weekly_shape(layout, index)
+            shapes[shape_key] = share[hour_of_week], offset, width
+        share_by_hour, offset, width = shapes[shape_key]
         per_week = origin.yearly_volume * 7.0 / DAYS_PER_YEAR
-        mean_count = per_week * share[hour_of_week]
+        mean_count = per_week * share_by_hour
         last = total_min - bin_start[-1]
         if last < MINUTES_PER_HOUR:  # a horizon that ends inside an hour
             mean_count[-1] *= last / MINUTES_PER_HOUR
