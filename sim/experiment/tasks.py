@@ -11,11 +11,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..atomic import write_atomic, write_json_atomic
 from ..memory import release_freed_memory
 from ..model import simulate
+from .parquet import write_options
 from ..scenario.schema import Scenario
 
 PART_FILE = "replication={replication:04d}.{suffix}"
@@ -65,10 +67,9 @@ def run_task(task: Task) -> Receipt:
     name, rep = task.scenario.name, task.replication
     # One row group, as in the run folder's calls.parquet, so a lone replication's part is that file.
     rows = max(result.calls.num_rows, 1)
-    write_atomic(part_path(task.parts, "calls", name, rep),
-                 lambda tmp: pq.write_table(result.calls, tmp, row_group_size=rows))
-    write_atomic(part_path(task.parts, "staff", name, rep), lambda tmp: pq.write_table(result.staff, tmp))
-    write_atomic(part_path(task.parts, "officers", name, rep), lambda tmp: pq.write_table(result.officers, tmp))
+    write_atomic(part_path(task.parts, "calls", name, rep), lambda tmp: _write(result.calls, tmp, row_group_size=rows))
+    write_atomic(part_path(task.parts, "staff", name, rep), lambda tmp: _write(result.staff, tmp))
+    write_atomic(part_path(task.parts, "officers", name, rep), lambda tmp: _write(result.officers, tmp))
     seconds = time.perf_counter() - start
     monitors = {**result.monitors, "replication": rep, "seed": task.seed, "seconds": seconds}
     write_json_atomic(part_path(task.parts, "monitors", name, rep), monitors)
@@ -76,6 +77,10 @@ def run_task(task: Task) -> Receipt:
     del result
     release_freed_memory()  # a worker's next task, or the merge in this process, starts from here
     return receipt
+
+
+def _write(table: pa.Table, path: Path, **options) -> None:
+    pq.write_table(table, path, **write_options(table.schema), **options)
 
 
 def read_monitors(parts: Path, scenario: str) -> list[dict]:

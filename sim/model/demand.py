@@ -123,14 +123,19 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
     hour_of_week = np.arange(n_bins) % HOURS_PER_WEEK
     parts: list[dict[str, np.ndarray]] = []
     replayed = replayed_types(layout)
+    shapes: dict[tuple[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     for index, origin in enumerate(layout.origins):
         if origin.call_type in replayed:
             continue
         call_type = scenario.demand[origin.call_type]
-        share, offset, width = weekly_shape(layout, index)
+        shape_key = (origin.call_type, int(layout.origin_station[index]))
+        if shape_key not in shapes:  # the same for every origin of a type (and station, for walk-ins)
+            share, offset, width = weekly_shape(layout, index)
+            shapes[shape_key] = share[hour_of_week], offset, width
+        share_by_hour, offset, width = shapes[shape_key]
         per_week = origin.yearly_volume * 7.0 / DAYS_PER_YEAR
-        mean_count = per_week * share[hour_of_week]
+        mean_count = per_week * share_by_hour
         last = total_min - bin_start[-1]
         if last < MINUTES_PER_HOUR:  # a horizon that ends inside an hour
             mean_count[-1] *= last / MINUTES_PER_HOUR
@@ -177,9 +182,9 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
 
     columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]} if parts else None
     del parts
-    if columns is not None:
-        columns.update(_origin_attributes(layout, columns["origin"]), log_row=np.full(len(columns["origin"]), -1, np.int32))
     if replayed:
+        if columns is not None:  # the logged calls bring their own attributes, so the drawn need theirs now
+            columns.update(_drawn_attributes(layout, columns["origin"]))
         warmup_min = scenario.run.warmup_days * 24 * MINUTES_PER_HOUR
         logged = replay_columns(layout, streams, warmup_min, total_min)
         columns = logged if columns is None else {name: np.concatenate([columns[name], logged[name]]) for name in columns}
@@ -188,7 +193,14 @@ def generate_calls(layout: CityLayout, streams: Streams, total_days: float) -> C
     order = np.argsort(columns["created_min"], kind="stable")
     for name in columns:  # one column at a time, so a year's calls are not held twice
         columns[name] = columns[name][order]
+    if not replayed:  # looked up from the sorted origins: the same columns, without reordering each
+        columns.update(_drawn_attributes(layout, columns["origin"]))
     return Calls(**columns)
+
+
+def _drawn_attributes(layout: CityLayout, origin: np.ndarray) -> dict[str, np.ndarray]:
+    """The columns of drawn calls that follow from their origin, and their log row (none)."""
+    return {**_origin_attributes(layout, origin), "log_row": np.full(len(origin), -1, np.int32)}
 
 
 def _origin_attributes(layout: CityLayout, origin: np.ndarray) -> dict[str, np.ndarray]:

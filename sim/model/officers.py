@@ -79,10 +79,12 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
     def key(m: np.ndarray, t: np.ndarray) -> np.ndarray:
         return m * span + (t + MINUTES_PER_DAY)
 
+    occurrence_keys = key(member, start)
+
     def row_of_job(m: np.ndarray, t: np.ndarray) -> np.ndarray:
         """The occurrence in which member m started at t: the latest of theirs starting at or before t
         (-1 if none has, which a job taken on duty never meets)."""
-        rows = np.searchsorted(key(member, start), key(m, t), side="right") - 1
+        rows = _search_in_order(occurrence_keys, key(m, t)) - 1
         return np.where((rows >= 0) & (member[np.maximum(rows, 0)] == m), rows, -1) if n else np.full(len(m), -1)
 
     def total(rows: np.ndarray, minutes: np.ndarray) -> np.ndarray:
@@ -160,6 +162,16 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
     out = out[(end[out] > warmup_min) | (columns["on_duty_min"][out] > 0)]
     return _table(layout, replication, member[out], start[out], end[out],
                   {name: values[out] for name, values in columns.items()}, calls_taken[out])
+
+
+def _search_in_order(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """`np.searchsorted(sorted_keys, queries, side="right")`, the queries searched in sorted order:
+    jobs come in time order, so their member-major keys jump about the occurrences and each search
+    would start cold; sorted, each starts where the last ended, in half the time for a city-year."""
+    order = np.argsort(queries)
+    found = np.empty(len(queries), dtype=np.intp)
+    found[order] = np.searchsorted(sorted_keys, queries[order], side="right")
+    return found
 
 
 def _prevention_members(layout: CityLayout) -> np.ndarray:

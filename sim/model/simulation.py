@@ -42,17 +42,18 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     shifts = roster(layout, streams, total_days)
     engine = Engine(layout, calls, shifts, total_min, warmup_min)
     engine.run()
-    records, log = engine.records, engine.log
+    records, log, prevention = engine.records, engine.log, engine.prevention_windows
+    del engine  # a year's engine state, freed before staff and officer time add their arrays to the log's
+    gc.collect()  # the parts refer to each other (callbacks), so only the collector frees them
+    release_freed_memory()
     busy, overtime = log.busy_intervals(), log.overtime_intervals()
-    staff = staff_time(layout, shifts, busy, overtime, engine.prevention_windows, warmup_min, total_min, replication)
-    officers = officer_time(layout, shifts, busy, overtime, calls.kind, engine.prevention_windows, warmup_min,
-                            total_min, replication)
+    staff = staff_time(layout, shifts, busy, overtime, prevention, warmup_min, total_min, replication)
+    officers = officer_time(layout, shifts, busy, overtime, calls.kind, prevention, warmup_min, total_min,
+                            replication)
     del busy, overtime
-    del engine  # a year's engine state and log, freed before the calls table is built beside the calls
     observed = total_min - warmup_min
     field_waiting_mean = log.field_waiting_area() / observed
     del log
-    gc.collect()  # the parts refer to each other (callbacks), so only the collector frees them
     release_freed_memory()  # before the calls table, the run's largest allocation after the engine
     n_calls = len(calls)
     table = records.table(layout, calls, replication, warmup_min, total_min)

@@ -106,7 +106,8 @@ def _mean_trip_min(layout, travel: TravelModel, stations: list[int], origin, hou
     x, y = cx + radius * np.cos(angle), cy + radius * np.sin(angle)
     xy = layout.station_xy[own]
     distance = np.hypot(x[:, None] - xy[None, :, 0], y[:, None] - xy[None, :, 1]).min(axis=1)
-    by_hour = np.array([travel.minutes_array(distance, hour).mean() for hour in range(24)])
+    trips = travel.minutes_array(distance[None, :], np.arange(24)[:, None])  # every hour at once
+    by_hour = np.broadcast_to(trips, (24, len(distance))).mean(axis=1)  # no travel: one row of zeros
     return float(np.dot(by_hour, hourly))
 
 

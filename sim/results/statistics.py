@@ -56,53 +56,20 @@ METRIC_CALL_COLUMNS = ("kind", "outcome", "response_min", "priority", "district"
 def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targets,
                         officers: pd.DataFrame | None = None) -> pd.DataFrame:
     """All metrics of one replication's calls, staff time and (if given) officer time, as tidy rows."""
-    rows: list[tuple[str, str, str, float]] = []
-    # Compared as they are read (categories): turning a year of labels into strings takes longer
-    # than every metric together.
+    # Labels are compared and grouped as they are read (categories, observed groups only): turning
+    # a year of labels into strings takes longer than every metric together. Each subset carries
+    # only the columns its metrics read, since selecting a year's rows costs per column carried.
     kind = calls["kind"]
     outcome = calls["outcome"]
-    field = calls[kind == "field"]
-    answered = field[field["response_min"].notna()]
-    for by, key in (("all", None), ("priority", "priority"), ("district", "district")):
-        groups = answered.groupby(key if key else np.zeros(len(answered)), observed=True)["response_min"]
-        label = (lambda s: s) if key else (lambda s: s.rename(index={0: "all"}))
-        rows += _rows("response_mean_min", by, label(groups.mean()))
-        rows += _rows("response_median_min", by, label(groups.median()))
-        rows += _rows("response_p90_min", by, label(groups.agg(_quantile(0.9))))
-
-    target = field["priority"].map(targets.response_min).astype(float)
-    on_time = field["response_min"] <= target
-    age = targets.horizon_min - field["created_min"]
-    late = (field["response_min"] > target) | (field["response_min"].isna() & (age > target))
-    judged = pd.DataFrame({"on_time": on_time, "judged": on_time | late,
-                           "priority": field["priority"], "district": field["district"].astype(str)})
-    for by, key in (("all", None), ("priority", "priority"), ("district", "district")):
-        grouped = judged.groupby(key if key else np.zeros(len(judged)))
-        share = grouped["on_time"].sum() / grouped["judged"].sum().replace(0, np.nan)
-        rows += _rows("within_target_share", by, share if key else share.rename(index={0: "all"}))
-
-    field_outcome = outcome[kind == "field"]
-    for name in ("referred", "cancelled"):
-        left = pd.DataFrame({"left": field_outcome == name, "priority": field["priority"]})
-        rows += _rows(f"{name}_share", "all", {"all": left["left"].mean() if len(left) else np.nan})
-        rows += _rows(f"{name}_share", "priority", left.groupby("priority")["left"].mean())
-
-    walk_in = calls[kind == "walk_in"].assign(outcome=outcome[kind == "walk_in"])
-    served = walk_in[walk_in["dispatched_min"].notna()]
-    decided = walk_in[(walk_in["outcome"] == "abandoned") | walk_in["dispatched_min"].notna()]
-    for by, key in (("all", None), ("station_kind", "station_kind")):
-        def keys(frame: pd.DataFrame, key: str | None = key) -> pd.Series:
-            return frame[key].astype(str) if key else pd.Series("all", index=frame.index)
-        waits = served.groupby(keys(served))["wait_min"]
-        rows += _rows("walk_in_wait_mean_min", by, waits.mean())
-        rows += _rows("walk_in_wait_p90_min", by, waits.agg(_quantile(0.9)))
-        rows += _rows("walk_in_within_target_share", by,
-                      (served["wait_min"] <= targets.walk_in_wait_min).groupby(keys(served)).mean())
-        rows += _rows("abandonment_share", by,
-                      (decided["outcome"] == "abandoned").groupby(keys(decided)).mean())
-
-    desk = calls[(kind == "desk") & calls["dispatched_min"].notna()]
-    rows += _rows("desk_wait_mean_min", "all", {"all": desk["wait_min"].mean() if len(desk) else np.nan})
+    is_field = kind == "field"
+    field = calls.loc[is_field, ["priority", "district", "response_min", "created_min"]]
+    rows = _response_rows(field)
+    rows += _within_target_rows(field, targets)
+    rows += _left_rows(field, outcome[is_field])
+    rows += _walk_in_rows(calls.loc[kind == "walk_in", ["outcome", "dispatched_min", "wait_min", "station_kind"]],
+                          targets)
+    desk_waits = calls.loc[(kind == "desk") & calls["dispatched_min"].notna(), "wait_min"]
+    rows += _rows("desk_wait_mean_min", "all", {"all": desk_waits.mean() if len(desk_waits) else np.nan})
 
     for name in OUTCOMES:
         rows.append(("calls_" + name, "all", "all", float((outcome == name).sum())))
@@ -112,6 +79,72 @@ def replication_metrics(calls: pd.DataFrame, staff: pd.DataFrame, targets: Targe
     if officers is not None:
         rows += officer_utilisation_rows(officers)
     return pd.DataFrame(rows, columns=["metric", "by", "group", "value"])
+
+
+def _whole(frame: pd.DataFrame) -> np.ndarray:
+    """A group key that puts every row in one group (0), relabelled "all" by `_as_all`."""
+    return np.zeros(len(frame), dtype=np.int8)
+
+
+def _as_all(values: pd.Series) -> pd.Series:
+    return values.rename(index={0: "all"})
+
+
+def _response_rows(field: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    rows = []
+    answered = field[field["response_min"].notna()]
+    for by, key in (("all", None), ("priority", "priority"), ("district", "district")):
+        groups = answered.groupby(key if key else _whole(answered), observed=True)["response_min"]
+        label = (lambda s: s) if key else _as_all
+        rows += _rows("response_mean_min", by, label(groups.mean()))
+        rows += _rows("response_median_min", by, label(groups.median()))
+        rows += _rows("response_p90_min", by, label(groups.agg(_quantile(0.9))))
+    return rows
+
+
+def _within_target_rows(field: pd.DataFrame, targets: Targets) -> list[tuple[str, str, str, float]]:
+    """Share of field calls judged (reached, or still waiting past their target) that were on time."""
+    rows = []
+    target = field["priority"].map(targets.response_min).astype(float)
+    on_time = field["response_min"] <= target
+    age = targets.horizon_min - field["created_min"]
+    late = (field["response_min"] > target) | (field["response_min"].isna() & (age > target))
+    judged = pd.DataFrame({"on_time": on_time, "judged": on_time | late,
+                           "priority": field["priority"], "district": field["district"]})
+    for by, key in (("all", None), ("priority", "priority"), ("district", "district")):
+        grouped = judged.groupby(key if key else _whole(judged), observed=True)
+        share = grouped["on_time"].sum() / grouped["judged"].sum().replace(0, np.nan)
+        rows += _rows("within_target_share", by, share if key else _as_all(share))
+    return rows
+
+
+def _left_rows(field: pd.DataFrame, field_outcome: pd.Series) -> list[tuple[str, str, str, float]]:
+    """Shares of field calls referred elsewhere and cancelled, overall and by priority."""
+    rows = []
+    for name in ("referred", "cancelled"):
+        left = pd.DataFrame({"left": field_outcome == name, "priority": field["priority"]})
+        rows += _rows(f"{name}_share", "all", {"all": left["left"].mean() if len(left) else np.nan})
+        rows += _rows(f"{name}_share", "priority", left.groupby("priority")["left"].mean())
+    return rows
+
+
+def _walk_in_rows(walk_in: pd.DataFrame, targets: Targets) -> list[tuple[str, str, str, float]]:
+    """Waits of the walk-ins served and the share who gave up, overall and by station kind."""
+    rows = []
+    served = walk_in[walk_in["dispatched_min"].notna()]
+    decided = walk_in[(walk_in["outcome"] == "abandoned") | walk_in["dispatched_min"].notna()]
+    for by, key in (("all", None), ("station_kind", "station_kind")):
+        def grouped(values: pd.Series, frame: pd.DataFrame, key: str | None = key):
+            return values.groupby(frame[key] if key else _whole(frame), observed=True)
+
+        label = (lambda s: s) if key else _as_all
+        waits = grouped(served["wait_min"], served)
+        rows += _rows("walk_in_wait_mean_min", by, label(waits.mean()))
+        rows += _rows("walk_in_wait_p90_min", by, label(waits.agg(_quantile(0.9))))
+        rows += _rows("walk_in_within_target_share", by,
+                      label(grouped(served["wait_min"] <= targets.walk_in_wait_min, served).mean()))
+        rows += _rows("abandonment_share", by, label(grouped(decided["outcome"] == "abandoned", decided).mean()))
+    return rows
 
 
 def _utilisation_rows(staff: pd.DataFrame) -> list[tuple[str, str, str, float]]:
@@ -134,9 +167,9 @@ def officer_utilisation_rows(officers: pd.DataFrame) -> list[tuple[str, str, str
     rows = []
     busy = officers[list(OFFICER_BUSY)].sum(axis=1)
     frame = pd.DataFrame({"busy": busy, "on_duty": officers["on_duty_min"],
-                          "station": officers["station"].astype(str), "shift": officers["shift"].astype(str)})
+                          "station": officers["station"], "shift": officers["shift"]})
     for by in ("station", "shift"):
-        sums = frame.groupby(by)[["busy", "on_duty"]].sum()
+        sums = frame.groupby(by, observed=True)[["busy", "on_duty"]].sum()
         rows += _rows("utilisation_busy", by, sums["busy"] / sums["on_duty"].replace(0, np.nan))
     return rows
 
@@ -145,10 +178,12 @@ def across_replications(per_replication: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95% interval of each metric over replications (tidy input with a `replication` column)."""
     out = []
     replications = sorted(per_replication["replication"].unique())
-    for (metric, by, group), frame in per_replication.groupby(["metric", "by", "group"], sort=True):
-        # One entry per replication, None where the group did not occur, so that position k is
-        # replication k in every summary and comparisons pair the right runs.
-        values = frame.set_index("replication")["value"].reindex(replications).to_numpy(dtype=float)
+    # One row per metric and one column per replication, NaN where the group did not occur, so
+    # that position k is replication k in every summary and comparisons pair the right runs.
+    # Pivoted once: a frame per metric costs a city-year's merge a quarter of a second.
+    table = per_replication.pivot(index=["metric", "by", "group"], columns="replication", values="value")
+    table = table.reindex(columns=replications).sort_index()
+    for (metric, by, group), values in zip(table.index, table.to_numpy(dtype=float)):
         interval = mean_ci(values)
         out.append({"metric": metric, "by": by, "group": group, **interval.as_dict(),
                     "replications": [None if not np.isfinite(v) else float(v) for v in values]})

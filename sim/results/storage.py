@@ -21,6 +21,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ..atomic import replace_folder, write_json_atomic
+from ..experiment.parquet import write_options
 from ..experiment.tasks import read_monitors
 from ..scenario.schema import Scenario
 from .manifest import manifest
@@ -62,9 +63,9 @@ def finalize_run(parts: Path, scenario: Scenario, seed: int, out: Path) -> dict[
     lone = _lone_part(parts, scenario.name, replications)
     if lone is not None:  # one replication: its part, one row group already, is the file
         _link_or_copy(lone, staged / CALLS)
-    with (pq.ParquetWriter(staged / CALLS, calls.schema) if lone is None else nullcontext()) as calls_out, \
-            pq.ParquetWriter(staged / STAFF, staff.schema) as staff_out, \
-            pq.ParquetWriter(staged / OFFICERS, officers.schema) as officers_out:
+    with (_writer(staged / CALLS, calls.schema) if lone is None else nullcontext()) as calls_out, \
+            _writer(staged / STAFF, staff.schema) as staff_out, \
+            _writer(staged / OFFICERS, officers.schema) as officers_out:
         for replication in replications:
             name = f"replication={replication:04d}.parquet"
             call_part = parts / "calls" / f"scenario={scenario.name}" / name
@@ -91,6 +92,10 @@ def finalize_run(parts: Path, scenario: Scenario, seed: int, out: Path) -> dict[
     write_json_atomic(staged / SCENARIO, scenario.model_dump(mode="json"))
     replace_folder(staged, out)
     return summary
+
+
+def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    return pq.ParquetWriter(path, schema, **write_options(schema))
 
 
 def _lone_part(parts: Path, scenario: str, replications: list[int]) -> Path | None:
