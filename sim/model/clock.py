@@ -19,7 +19,9 @@ from scheduling by time.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+from heapq import heappush
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -75,7 +77,7 @@ class Clock:
         self._due = math.inf  # when the next arrival is due
         self._deferred: list[tuple[float, Callback, Any]] = []
         self._light: list[tuple[float, int, LightCallback, int, int]] = []
-        self._light_scheduled = 0  # tie-breaker: light wake-ups of one time run in scheduling order
+        self._light_order = itertools.count()  # tie-breaker: light wake-ups of one time run in scheduling order
         self._pending: dict[float, int] = {}  # SimPy's queue: how many events at each time
 
     def at(self, time: float, callback: Callback, payload: Any = None) -> None:
@@ -103,8 +105,7 @@ class Clock:
         if time == self._due or time in self._pending:
             self.at(time, self._light_event, (callback, a, b))
             return
-        self._light_scheduled += 1
-        heapq.heappush(self._light, (time, self._light_scheduled, callback, a, b))
+        heappush(self._light, (time, next(self._light_order), callback, a, b))
 
     @staticmethod
     def _light_event(event: Wake) -> None:

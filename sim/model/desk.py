@@ -52,13 +52,15 @@ class StationDesk:
             station = self.fallback[station]
         self.records.station_v[i] = station
         s = self._idle_assistant(station) if self.idle_assistants[station] else -1
-        if s < 0:
+        idle_officers = self.workforce.idle_at[station]
+        if s < 0 and idle_officers:
             s = self._officer_present(station, now)
         if s >= 0:
             self.workforce.serve(s, i, now)
             return
         self.queues.push(station, (self._priority[i], self._created[i], i))
-        self.wake_when_back(station, now)
+        if idle_officers:
+            self.wake_when_back(station, now)
 
     def has_queue(self, station: int) -> bool:
         return bool(self.citizens_at[station])

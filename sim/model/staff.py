@@ -94,7 +94,8 @@ class Staff:
                     if d2 < best_d2:
                         best, best_d2 = s, d2
             return best
-        return self.nearest(candidates[(self.free_any if urgent else self.free_field)[candidates]], x, y, now)
+        free = candidates[(self.free_any if urgent else self.free_field)[candidates]]
+        return self.nearest(free, x, y, now) if free.size else -1
 
     def nearest(self, c: np.ndarray, x: float, y: float, now: float) -> int:
         """The member of the index array `c` closest to (x, y) at `now`, or -1 if `c` is empty.
