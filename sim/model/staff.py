@@ -100,17 +100,32 @@ class Staff:
     def nearest(self, c: np.ndarray, x: float, y: float, now: float) -> int:
         """The member of the index array `c` closest to (x, y) at `now`, or -1 if `c` is empty.
 
-        A Python loop: after the free members are picked, `c` is rarely more than a few."""
+        Squared distances are summed as `dx ** 2` for a small group and as `dx * dx` for a larger
+        one: the two can differ in the last bit, and a larger group was once searched with numpy
+        (whose square is `dx * dx`), so each keeps the arithmetic its results were produced with.
+        """
         if c.size == 1:
             return int(c[0])
         best, best_d2 = -1, float("inf")
         t1, x1, y1 = self.t1, self.x1, self.y1
-        for s in c.tolist():
+        members = c.tolist()
+        if len(members) <= SMALL_GROUP:
+            for s in members:
+                if t1[s] <= now:
+                    px, py = x1[s], y1[s]
+                else:
+                    px, py = self.position(s, now)
+                d2 = (px - x) ** 2 + (py - y) ** 2
+                if d2 < best_d2:
+                    best, best_d2 = s, d2
+            return best
+        for s in members:
             if t1[s] <= now:
-                px, py = x1[s], y1[s]
+                dx, dy = x1[s] - x, y1[s] - y
             else:
                 px, py = self.position(s, now)
-            d2 = (px - x) ** 2 + (py - y) ** 2
+                dx, dy = px - x, py - y
+            d2 = dx * dx + dy * dy
             if d2 < best_d2:
                 best, best_d2 = s, d2
         return best
