@@ -140,6 +140,37 @@ def test_an_officer_whose_own_pool_is_at_its_reserve_takes_a_neighbours_call_tha
     assert list(engine.records.station) == [0, 1, 1, 0]
 
 
+@pytest.mark.parametrize("policy", ["closest-available", "target-aware"])
+def test_under_a_city_pool_a_held_call_does_not_block_a_district_that_keeps_fewer_back(policy):
+    # One pool, the city, but D1 keeps one officer back and D2 none. When A is free at 100, D1's
+    # routine call (first in the queue) is held, as A is the only officer free; D2's is not.
+    districts = [{"name": "D1", "population": 10000}, {"name": "D2", "population": 10000}]
+    precincts = [{"name": "P1", "district": "D1", "population": 10000, "lon": 0.0, "lat": 0.0, "radius_km": 1.0},
+                 {"name": "P2", "district": "D2", "population": 10000, "lon": 0.1, "lat": 0.0, "radius_km": 1.0}]
+    scenario = city([station("A", 0.0), station("B", 11.132, precinct="P2")],
+                    precincts=precincts, districts=districts, call_types=TYPES,
+                    dispatch={"policy": policy, "reserve_for_priority_1": 1, "reserve_by_district": {"D2": 0}})
+    engine = run_calls(scenario, [
+        {"t": 0, "type": "p1", "service": 100, "precinct": "P1"},
+        {"t": 0, "type": "p1", "service": 500, "precinct": "P2", "x": 11.132},
+        {"t": 10, "type": "p3", "service": 10, "precinct": "P1"},
+        {"t": 20, "type": "p3", "service": 10, "precinct": "P2", "x": 11.132},
+    ])
+    assert list(engine.records.dispatched) == [0.0, 0.0, 500.0, 100.0]
+
+
+def test_an_inspector_on_prevention_work_takes_a_priority_one_call_waiting_behind_the_head():
+    # Target-aware, one inspector, on prevention work from 55. At 60 they are free: a routine call
+    # (due at 1 + 100) heads the queue, a priority-1 call (due at 50 + 60) waits behind it. On
+    # prevention they take only priority 1, so they take that one at once, not at the window's end.
+    scenario = city([station("A", 0.0)], call_types=TYPES, dispatch={"policy": "target-aware"},
+                    targets={"response_min": {"1": 60, "3": 100}})
+    rows = [{"t": 0, "type": "p3", "service": 60}, {"t": 1, "type": "p3", "service": 10},
+            {"t": 50, "type": "p1", "service": 10}]
+    engine = run_calls(scenario, rows, prevention_windows=[(55.0, 1000.0)])
+    assert list(engine.records.dispatched) == [0.0, 1000.0, 60.0]
+
+
 def test_reserve_by_district_must_name_a_district(tmp_path):
     from sim.scenario import ScenarioError, load_scenario
     path = tmp_path / "s.toml"

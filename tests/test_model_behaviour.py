@@ -48,12 +48,14 @@ def station(name, x_km, inspectors=1, assistants=0, precinct="P1", **extra):
             "open_weekdays": [0, 1, 2, 3, 4, 5, 6], **extra}
 
 
-def run_calls(scenario: Scenario, rows: list[dict]):
-    """Run the engine on exactly these calls; returns the engine (records inside)."""
+def run_calls(scenario: Scenario, rows: list[dict], prevention_windows: list | None = None):
+    """Run the engine on exactly these calls (and prevention windows, if given); returns the engine."""
     layout = build_city(scenario)
     calls = hand_calls(layout, rows)
     total_days = scenario.run.horizon_days + scenario.run.warmup_days
     engine = Engine(layout, calls, roster(layout, Streams(1, 0), total_days), total_days * 1440, 0.0)
+    if prevention_windows is not None:
+        engine.prevention_windows = prevention_windows
     engine.run()
     return engine
 

@@ -104,6 +104,7 @@ class FieldDispatch:
         """Per district: officers held back for priority 1 (K) and the pool they are counted in."""
         self.reserve = [config.reserve_for(name) for name in layout.district_names]
         self.reserving = any(self.reserve)
+        self.reserve_varies = len(set(self.reserve)) > 1
         if not self.reserving:
             return
         staff = self.staff
@@ -140,7 +141,8 @@ class FieldDispatch:
 
     def best_unheld_call_for(self, s: int) -> Entry | None:
         """The best call the reserve does not hold back from `s`, when its best call is held.
-        Here every call `s` may take is counted in one pool, so only a priority-1 call may go."""
+        Here every call `s` may take is counted in one pool with one K, so only a priority-1 call
+        may go; a policy whose calls have pools or K of their own looks further."""
         return self.best_urgent_call_for(s)
 
     def preemption_pool(self, precinct: int, district: int, level: int) -> np.ndarray:
@@ -167,12 +169,16 @@ class FieldDispatch:
         """Whether a call of priority 2 or lower from `district` must wait: K or fewer of its pool free."""
         return self.free_in_pool(district) <= self.reserve[district]
 
-    def held_from(self, s: int, district: int) -> bool:
-        """`held`, for idle officer `s` who is not yet counted free."""
+    def free_with(self, s: int, district: int) -> int:
+        """Officers of `district`'s pool free, idle officer `s` (not yet counted free) included."""
         free = self.free_in_pool(district)
         if self.in_pool[district][s] and not self.staff.free_field_v[s]:
             free += 1
-        return free <= self.reserve[district]
+        return free
+
+    def held_from(self, s: int, district: int) -> bool:
+        """`held`, for idle officer `s` who is not yet counted free."""
+        return self.free_with(s, district) <= self.reserve[district]
 
     # --- the shared flow --------------------------------------------------------------------
 

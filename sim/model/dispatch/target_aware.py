@@ -10,6 +10,7 @@ which a (priority, creation) order never allows.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator
 
 from ...scenario.kinds import URGENT_PRIORITY
 from .base import Entry
@@ -33,10 +34,17 @@ class TargetAware(ClosestAvailable):
         timed = (created + self.target_min[priority], priority, created, call)
         heapq.heappush(self.by_deadline, timed)
         if priority <= URGENT_PRIORITY:
-            heapq.heappush(self.urgent_by_deadline, timed)
+            urgent = self.urgent_by_deadline
+            heapq.heappush(urgent, timed)
+            if len(urgent) > 2 * len(self.waiting) + 64:  # read only on prevention or reserve: drop the stale
+                urgent[:] = [entry for entry in urgent if entry[3] in self.waiting]
+                heapq.heapify(urgent)
 
     def best_call_for(self, s: int) -> Entry | None:
         return self._head(self.by_deadline)
+
+    def queued(self) -> Iterator[tuple[Timed, Entry]]:
+        return ((timed, timed[1:]) for timed in self.by_deadline)
 
     def best_urgent_call_for(self, s: int) -> Entry | None:
         return self._head(self.urgent_by_deadline)
