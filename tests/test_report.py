@@ -347,3 +347,18 @@ def test_run_report_shows_calls_nobody_took_only_when_there_were_some(tmp_path):
     html = write_run_report(tmp_path / "loss").read_text()
     assert "Calls nobody took" in html and labels.fmt("referred_share", referred) in html
     assert "Calls nobody took" not in write_run_report(tmp_path / "plain").read_text()
+
+
+def test_the_response_curve_counts_calls_at_most_each_grid_point_as_a_sort_would():
+    """`_at_most` counts per grid cell instead of sorting; it must agree with the sorted count,
+    values exactly on grid points and beyond the grid included."""
+    import numpy as np
+
+    from sim.report.charts import _at_most
+
+    rng = np.random.default_rng(3)
+    grid = np.linspace(0.0, 50.0, 101)
+    for values in (rng.exponential(15.0, 5000), rng.choice(grid, 2000), np.array([0.0, 50.0, 80.0]),
+                   np.zeros(0)):
+        np.testing.assert_array_equal(_at_most(values, grid),
+                                      np.searchsorted(np.sort(values), grid, side="right"))

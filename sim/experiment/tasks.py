@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 from ..atomic import write_atomic, write_json_atomic
 from ..memory import release_freed_memory
 from ..model import simulate
-from .parquet import write_options
 from ..scenario.schema import Scenario
+from .parquet import write_options
 
 PART_FILE = "replication={replication:04d}.{suffix}"
 

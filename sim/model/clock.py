@@ -4,9 +4,9 @@ Every part of the engine schedules its wake-ups here: rare ones (shift changes, 
 windows, deadlines) as `Wake` events (a SimPy `Timeout` with one callback and a payload), the
 frequent ones (job ends, escalations, desk wake-ups) in a light queue of tuples beside SimPy's
 (`Clock.at_light`). The engine drives the loop with `Environment.peek` and
-`Environment.step` and handles call arrivals and job ends itself between events (`Clock.run`),
-so `now` is kept here rather than read from SimPy: during an arrival or a job end SimPy's clock
-still shows the last event's time.
+`Environment.step` and handles call arrivals and light wake-ups itself between events
+(`Clock.run`), so `now` is kept here rather than read from SimPy: during an arrival or a light
+wake-up SimPy's clock still shows the last event's time.
 
 `Environment.schedule` takes a delay, not a time, and `now + (time - now)` can differ from
 `time` by one unit in the last place (ulp); `delay_to` picks the delay that lands on `time`
@@ -73,7 +73,7 @@ class Clock:
         self.env = simpy.Environment()
         self.now = 0.0
         self._base = 0.0  # SimPy's `now`: the time of the last event stepped (behind `now` during an arrival)
-        self._head = math.inf  # earliest time in SimPy's queue, while an arrival or job end is being handled
+        self._head = math.inf  # earliest time in SimPy's queue, while an arrival or light wake-up is being handled
         self._due = math.inf  # when the next arrival is due
         self._deferred: list[tuple[float, Callback, Any]] = []
         self._light: list[tuple[float, int, LightCallback, int, int]] = []
