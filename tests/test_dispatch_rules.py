@@ -66,6 +66,15 @@ def test_target_aware_takes_late_calls_by_how_late_and_sends_the_nearest_officer
     assert records.station[4] == 1  # a new call: the nearest free officer
 
 
+def two_districts(neighbours: bool) -> tuple[list[dict], list[dict]]:
+    """Districts D1 and D2, one precinct each (P1 at x = 0 km, P2 at x = 11.132 km)."""
+    districts = [{"name": d, "population": 10000, **({"neighbours": [other]} if neighbours else {})}
+                 for d, other in (("D1", "D2"), ("D2", "D1"))]
+    precincts = [{"name": f"P{k}", "district": f"D{k}", "population": 10000, "lon": 0.1 * (k - 1), "lat": 0.0,
+                  "radius_km": 1.0} for k in (1, 2)]
+    return districts, precincts
+
+
 # --- priority cut-offs ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("policy", ["closest-available", "precinct-first", "target-aware"])
@@ -86,9 +95,7 @@ def test_reserve_holds_officers_back_for_priority_one(policy):
 
 def test_reserve_is_set_per_district_and_counted_in_the_district_pool():
     # Two districts that are not neighbours, precinct-first: D1 holds one officer back, D2 none.
-    districts = [{"name": "D1", "population": 10000}, {"name": "D2", "population": 10000}]
-    precincts = [{"name": "P1", "district": "D1", "population": 10000, "lon": 0.0, "lat": 0.0, "radius_km": 1.0},
-                 {"name": "P2", "district": "D2", "population": 10000, "lon": 0.1, "lat": 0.0, "radius_km": 1.0}]
+    districts, precincts = two_districts(neighbours=False)
     scenario = city([station("A", 0.0, inspectors=2), station("B", 11.132, inspectors=2, precinct="P2")],
                     precincts=precincts, districts=districts, call_types=TYPES,
                     dispatch={"policy": "precinct-first", "reserve_for_priority_1": 1,
@@ -122,10 +129,7 @@ def test_an_officer_whose_own_pool_is_at_its_reserve_takes_a_neighbours_call_tha
     # Precinct-first, two neighbouring districts, calls open to neighbours at once. D1 keeps one
     # officer back, D2 none. When A (in D1) is free at 100, D1's routine call is held (A is D1's
     # pool's only free officer); D2's, counted in D2's pool, is not, so A takes it.
-    districts = [{"name": "D1", "population": 10000, "neighbours": ["D2"]},
-                 {"name": "D2", "population": 10000, "neighbours": ["D1"]}]
-    precincts = [{"name": "P1", "district": "D1", "population": 10000, "lon": 0.0, "lat": 0.0, "radius_km": 1.0},
-                 {"name": "P2", "district": "D2", "population": 10000, "lon": 0.1, "lat": 0.0, "radius_km": 1.0}]
+    districts, precincts = two_districts(neighbours=True)
     scenario = city([station("A", 0.0), station("B", 11.132, precinct="P2")],
                     precincts=precincts, districts=districts, call_types=TYPES,
                     dispatch={"policy": "precinct-first", "backup_wait_min": 0, "neighbour_wait_min": 0,
@@ -144,9 +148,7 @@ def test_an_officer_whose_own_pool_is_at_its_reserve_takes_a_neighbours_call_tha
 def test_under_a_city_pool_a_held_call_does_not_block_a_district_that_keeps_fewer_back(policy):
     # One pool, the city, but D1 keeps one officer back and D2 none. When A is free at 100, D1's
     # routine call (first in the queue) is held, as A is the only officer free; D2's is not.
-    districts = [{"name": "D1", "population": 10000}, {"name": "D2", "population": 10000}]
-    precincts = [{"name": "P1", "district": "D1", "population": 10000, "lon": 0.0, "lat": 0.0, "radius_km": 1.0},
-                 {"name": "P2", "district": "D2", "population": 10000, "lon": 0.1, "lat": 0.0, "radius_km": 1.0}]
+    districts, precincts = two_districts(neighbours=False)
     scenario = city([station("A", 0.0), station("B", 11.132, precinct="P2")],
                     precincts=precincts, districts=districts, call_types=TYPES,
                     dispatch={"policy": policy, "reserve_for_priority_1": 1, "reserve_by_district": {"D2": 0}})
