@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from ..memory import release_freed_memory
 from ..scenario.schema import Scenario
 from .city import build_city
 from .demand import generate_calls
@@ -45,7 +44,6 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     records, log, prevention = engine.records, engine.log, engine.prevention_windows
     del engine  # a year's engine state, freed before staff and officer time add their arrays to the log's
     gc.collect()  # the parts refer to each other (callbacks), so only the collector frees them
-    release_freed_memory()
     busy, overtime = log.busy_intervals(), log.overtime_intervals()
     staff = staff_time(layout, shifts, busy, overtime, prevention, warmup_min, total_min, replication)
     officers = officer_time(layout, shifts, busy, overtime, calls.kind, prevention, warmup_min, total_min,
@@ -54,7 +52,6 @@ def simulate(scenario: Scenario, replication: int = 0, seed: int | None = None) 
     observed = total_min - warmup_min
     field_waiting_mean = log.field_waiting_area() / observed
     del log
-    release_freed_memory()  # before the calls table, the run's largest allocation after the engine
     n_calls = len(calls)
     table = records.table(layout, calls, replication, warmup_min, total_min)
     return ReplicationResult(
