@@ -15,7 +15,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..atomic import write_atomic, write_json_atomic
-from ..memory import release_freed_memory
 from ..model import simulate
 from ..scenario.schema import Scenario
 from .parquet import write_options
@@ -73,10 +72,7 @@ def run_task(task: Task) -> Receipt:
     seconds = time.perf_counter() - start
     monitors = {**result.monitors, "replication": rep, "seed": task.seed, "seconds": seconds}
     write_json_atomic(part_path(task.parts, "monitors", name, rep), monitors)
-    receipt = Receipt(name, rep, int(result.monitors["calls_simulated"]), seconds)
-    del result
-    release_freed_memory()  # a worker's next task, or the merge in this process, starts from here
-    return receipt
+    return Receipt(name, rep, int(result.monitors["calls_simulated"]), seconds)
 
 
 def _write(table: pa.Table, path: Path, **options) -> None:
