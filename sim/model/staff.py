@@ -87,10 +87,11 @@ class Staff:
             for s in candidates_list:
                 if free[s]:
                     if t1[s] <= now:
-                        px, py = x1[s], y1[s]
+                        dx, dy = x1[s] - x, y1[s] - y
                     else:
                         px, py = self.position(s, now)
-                    d2 = (px - x) ** 2 + (py - y) ** 2
+                        dx, dy = px - x, py - y
+                    d2 = dx * dx + dy * dy
                     if d2 < best_d2:
                         best, best_d2 = s, d2
             return best
@@ -100,26 +101,15 @@ class Staff:
     def nearest(self, c: np.ndarray, x: float, y: float, now: float) -> int:
         """The member of the index array `c` closest to (x, y) at `now`, or -1 if `c` is empty.
 
-        Squared distances are summed as `dx ** 2` for a small group and as `dx * dx` for a larger
-        one: the two can differ in the last bit, and a larger group was once searched with numpy
-        (whose square is `dx * dx`), so each keeps the arithmetic its results were produced with.
+        Squared distances are summed as `dx * dx` (which Python multiplies inline; `dx ** 2` calls
+        the C library's `pow`; about one square in a thousand differs in the last bit, which could
+        decide only between two officers whose distances agree to that bit).
         """
         if c.size == 1:
             return int(c[0])
         best, best_d2 = -1, float("inf")
         t1, x1, y1 = self.t1, self.x1, self.y1
-        members = c.tolist()
-        if len(members) <= SMALL_GROUP:
-            for s in members:
-                if t1[s] <= now:
-                    px, py = x1[s], y1[s]
-                else:
-                    px, py = self.position(s, now)
-                d2 = (px - x) ** 2 + (py - y) ** 2
-                if d2 < best_d2:
-                    best, best_d2 = s, d2
-            return best
-        for s in members:
+        for s in c.tolist():
             if t1[s] <= now:
                 dx, dy = x1[s] - x, y1[s] - y
             else:
