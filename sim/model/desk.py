@@ -8,12 +8,13 @@ the workforce's (`Workforce.serve`).
 from __future__ import annotations
 
 import math
+from heapq import heappop, heappush
 
 from .city import CityLayout
 from .clock import Clock
 from .demand import Calls
 from .records import CallRecords
-from .stations import Entry, StationQueues
+from .stations import StationQueues
 from .workforce import Workforce
 
 
@@ -27,6 +28,9 @@ class StationDesk:
         n_stations = len(layout.stations)
         self.queues = StationQueues(n_stations, memoryview(calls.patience_min), self._abandon)
         self.citizens_at = self.queues.queues  # per station, the waiting citizens (truthy if any); read only
+        # next_citizen(station, now): the citizen to serve next at `station` (those who gave up are
+        # dropped), or None; the queues' own lookup, bound here, as it runs once per job end.
+        self.next_citizen = self.queues.head
         self._station = calls.as_list("station")
         self._priority = calls.as_list("priority")
         self._created = memoryview(calls.created_min)
@@ -58,20 +62,16 @@ class StationDesk:
         if s >= 0:
             self.workforce.serve(s, i, now)
             return
-        self.queues.push(station, (self._priority[i], self._created[i], i))
+        heappush(self.citizens_at[station], (self._priority[i], self._created[i], i))
         if idle_officers:
             self.wake_when_back(station, now)
 
     def has_queue(self, station: int) -> bool:
         return bool(self.citizens_at[station])
 
-    def next_citizen(self, station: int, now: float) -> Entry | None:
-        """The citizen to serve next at `station` (those who gave up are dropped), or None."""
-        return self.queues.head(station, now) if self.citizens_at[station] else None
-
     def serve_next(self, s: int, station: int, now: float) -> None:
         """`s` serves the citizen `next_citizen` returned."""
-        self.workforce.serve(s, self.queues.pop(station)[2], now)
+        self.workforce.serve(s, heappop(self.citizens_at[station])[2], now)
 
     def wait_idle(self, s: int) -> None:
         """Desk-only assistant `s` waits at the desk for the next citizen."""
@@ -82,11 +82,9 @@ class StationDesk:
     def assistant_free(self, s: int, now: float) -> None:
         """On-duty desk assistant `s` finished a job: the next citizen, or wait for one."""
         home = self.workforce.staff.home[s]
-        if self.citizens_at[home]:
-            entry = self.queues.head(home, now)
-            if entry is not None:
-                self.serve_next(s, home, now)
-                return
+        if self.citizens_at[home] and self.next_citizen(home, now) is not None:
+            self.serve_next(s, home, now)
+            return
         self.wait_idle(s)
 
     def _idle_assistant(self, station: int) -> int:
@@ -132,15 +130,15 @@ class StationDesk:
         now = self.clock.now
         if self._wakeup[station] <= now + 1e-9:
             self._wakeup[station] = math.inf
-        queues = self.queues
-        while queues.waiting(station):
+        waiting = self.citizens_at[station]
+        while waiting:
             s = self._officer_present(station, now)
-            entry = queues.head(station, now) if s >= 0 else None
+            entry = self.queues.head(station, now) if s >= 0 else None
             if entry is None:
                 break
-            queues.pop(station)
+            heappop(waiting)
             self.workforce.serve(s, entry[2], now)
-        if queues.waiting(station):
+        if waiting:
             self.wake_when_back(station, now)
 
     def _abandon(self, i: int, at: float) -> None:

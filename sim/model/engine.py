@@ -87,7 +87,8 @@ class Engine:
         field_call = policy.call_for(s, on_prevention) if policy.waiting and staff.field_ok[s] else None
         home = staff.home[s]
         citizens_at = self._citizens_at
-        if citizens_at[home] and not on_prevention and staff.at_home(s, now):
+        if (citizens_at[home] and not on_prevention and staff.t1[s] <= now  # `Staff.at_home`, inline
+                and staff.x1[s] == staff.home_x[s] and staff.y1[s] == staff.home_y[s]):
             desk_call = self.desk.next_citizen(home, now)
             if desk_call is not None and (field_call is None or desk_call < field_call):
                 self.desk.serve_next(s, home, now)

@@ -13,13 +13,13 @@ Entry = tuple[int, float, int]  # (priority, created_min, call)
 
 
 class StationQueues:
+    """Per station, a heap of waiting citizens by (priority, arrival): `queues[station]`, which the
+    desk pushes to and pops from directly (heapq), once per citizen; here, who gives up."""
+
     def __init__(self, n_stations: int, patience_min, on_abandon) -> None:
         self.queues: list[list[Entry]] = [[] for _ in range(n_stations)]
         self.patience = patience_min  # memoryview over per-call patience
         self.on_abandon = on_abandon
-
-    def push(self, station: int, entry: Entry) -> None:
-        heapq.heappush(self.queues[station], entry)
 
     def head(self, station: int, now: float) -> Entry | None:
         """The next citizen to serve, after dropping those who have already left."""
@@ -33,12 +33,6 @@ class StationQueues:
             heapq.heappop(queue)
             self.on_abandon(entry[2], deadline)
         return None
-
-    def pop(self, station: int) -> Entry:
-        return heapq.heappop(self.queues[station])
-
-    def waiting(self, station: int) -> bool:
-        return bool(self.queues[station])
 
     def close(self, horizon_min: float) -> list[int]:
         """At the horizon: record those whose deadline passed as abandoned; return the rest (open)."""

@@ -80,8 +80,8 @@ class PrecinctFirst(FieldDispatch):
 
     def officer_at_level(self, precinct: int, district: int, level: int, x: float, y: float, now: float,
                          urgent: bool) -> int:
-        """A free officer from the tier that `level` newly opens, or -1."""
-        tier = self._tier(precinct, district, level)
+        """A free officer from the tier that `level` (the district or its neighbours) newly opens, or -1."""
+        tier = self.by_district[district] if level == DISTRICT else self.by_neighbours[district]
         return self.staff.nearest_free(tier.array, tier.list, x, y, now, urgent)
 
     def enqueue(self, entry: Entry, precinct: int, district: int, level: int) -> None:
@@ -157,8 +157,13 @@ class PrecinctFirst(FieldDispatch):
     # --- escalation -------------------------------------------------------------------------
 
     def after_enqueue(self, i: int, level: int, urgent: bool) -> None:
-        if level < NEIGHBOURS:
-            self._escalate_later(i, NEIGHBOURS if urgent else level + 1, urgent)
+        if level < NEIGHBOURS:  # `_escalate_later`, inline: once per waiting call
+            key = (urgent, NEIGHBOURS if urgent else level + 1)
+            due = self.created[i] + self.waits[key]
+            self.escalations[key].append((due, i))
+            if self.escalation_due[key] == math.inf:
+                self.escalation_due[key] = due
+                self.clock.at_light(due, self._on_escalations, urgent, key[1])
 
     def _escalate_later(self, i: int, level: int, urgent: bool) -> None:
         """Open waiting call `i` up to tier `level` once it has waited that tier's time.
