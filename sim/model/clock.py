@@ -29,7 +29,7 @@ import simpy
 from simpy.events import Timeout
 
 Callback = Callable[["Wake"], None]
-LightCallback = Callable[[int, int], None]
+LightCallback = Callable[[int, Any], None]
 
 
 # The events the clock schedules: SimPy timeouts with one callback; `event.value` is the payload.
@@ -73,10 +73,10 @@ class Clock:
         self.env = simpy.Environment()
         self.now = 0.0
         self._base = 0.0  # SimPy's `now`: the time of the last event stepped (behind `now` during an arrival)
-        self._head = math.inf  # earliest time in SimPy's queue, while an arrival or light wake-up is being handled
+        self._head = math.inf  # earliest time in SimPy's queue (set after each step, lowered by `at`)
         self._due = math.inf  # when the next arrival is due
         self._deferred: list[tuple[float, Callback, Any]] = []
-        self._light: list[tuple[float, int, LightCallback, int, int]] = []
+        self._light: list[tuple[float, int, LightCallback, int, Any]] = []
         self._light_order = itertools.count()  # tie-breaker: light wake-ups of one time run in scheduling order
         self._pending: dict[float, int] = {}  # SimPy's queue: how many events at each time
 
@@ -98,11 +98,12 @@ class Clock:
         pending[time] = pending.get(time, 0) + 1
         Timeout(self.env, delay, payload).callbacks.append(callback)
 
-    def at_light(self, time: float, callback: LightCallback, a: int, b: int = 0) -> None:
+    def at_light(self, time: float, callback: LightCallback, a: int, b: Any = 0) -> None:
         """Call `callback(a, b)` at `time`, in the light queue (see the class)."""
         if time < self.now:
             time = self.now
-        if time == self._due or time in self._pending:
+        # SimPy's queue holds nothing before `_head`, so most wake-ups need no look at `_pending`.
+        if time == self._due or (time >= self._head and time in self._pending):
             self.at(time, self._light_event, (callback, a, b))
             return
         heappush(self._light, (time, next(self._light_order), callback, a, b))
@@ -160,29 +161,26 @@ class Clock:
         inf = math.inf
         i = 0
         due = self._due = arrival_times[0] if n else inf
-        head = peek()
+        head = self._head = peek()
         while True:
             soonest = light[0][0] if light else inf
             if due < head and due < soonest:
                 if due >= until:
                     break
-                self.now = due
+                self.now = now = due
                 current = i
                 i += 1
-                self._due = arrival_times[i] if i < n else inf
-                self._head = head  # lowered by whatever the arrival schedules
+                due = self._due = arrival_times[i] if i < n else inf
                 if deferred:
                     for time, callback, payload in deferred:
                         self._schedule(time, callback, payload)
                     deferred.clear()
-                handlers[arrival_kinds[current]](current, due)
-                due = self._due
+                handlers[arrival_kinds[current]](current, now)
                 head = self._head
             elif soonest <= head:  # on a tie, the light one was scheduled first (see `at_light`)
                 if soonest >= until:
                     break
                 self.now = soonest
-                self._head = head
                 _, _, callback, a, b = pop_light(light)
                 callback(a, b)
                 head = self._head
@@ -194,7 +192,7 @@ class Clock:
                     pending[head] = left
                 else:
                     del pending[head]
-                head = peek()
+                head = self._head = peek()
             else:
                 break
         self.now = until

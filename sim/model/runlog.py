@@ -58,12 +58,18 @@ class RunLog:
         # indices are exact as doubles): one append per job instead of one per column.
         self._busy = bytearray()
         self._overtime = bytearray()
-        self._pack_busy = struct.Struct("6d").pack
+        # The one row per job, for the caller that logs a job end a million times a year: packed
+        # when the job is taken (`job_row(s, start, service_end, end, arrive, call)`, read back by
+        # `job_fields`) and logged when it ends (`add_job(row)`), C calls only; `job` is the same
+        # in one step.
+        row = struct.Struct("6d")
+        self.job_row, self.job_fields = row.pack, row.unpack
+        self.add_job = self._busy.extend
         self._pack_overtime = struct.Struct("3d").pack
 
     def job(self, s: int, start: float, service_end: float, end: float, arrive: float = float("nan"),
             call: int = -1) -> None:
-        self._busy += self._pack_busy(s, start, service_end, end, arrive, call)
+        self._busy += self.job_row(s, start, service_end, end, arrive, call)
 
     def overtime(self, s: int, start: float, end: float) -> None:
         self._overtime += self._pack_overtime(s, start, end)

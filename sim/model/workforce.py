@@ -2,8 +2,10 @@
 
 The only code that changes whether a member of staff is free (`Staff.busy`, `free_field`,
 `free_any`, `on_duty`) or where they are going. A job is known in full when it is taken (travel,
-service, paperwork), so one job end (`Clock.at_light`) marks the moment its member is free again; each job carries a
-token, and a wake-up whose token is old (the job was suspended by preemption) is ignored.
+service, paperwork), so one job end (`Clock.at_light`) marks the moment its member is free again,
+and the job's row of the run log is written when it is taken (`job[s]`) and logged as it is.
+That row is also the job's token: a wake-up carrying a row that is no longer its member's job
+(the job was suspended by preemption) is ignored.
 When a member becomes idle, `on_idle(s, now)` (the engine) finds them their next work
 (`on_desk_idle` for an on-duty desk-only assistant).
 """
@@ -41,12 +43,9 @@ class Workforce:
         self.on_desk_idle: Callable[[int, float], None] = lambda s, now: None  # an on-duty desk-only assistant
 
         n = staff.n
-        self.token = [0] * n
-        self.job_call = [-1] * n
-        self.job_start = [0.0] * n
-        self.job_arrive = [0.0] * n  # the member's own arrival on scene (= job start at the desk)
-        self.job_end_service = [0.0] * n
-        self.job_free = [0.0] * n
+        # Per member, the job in hand as its run-log row (`RunLog.job_row`: member, start, end of
+        # field work, free again, own arrival on scene, call), or None.
+        self.job: list[bytes | None] = [None] * n
         self.job_prio = np.zeros(n, dtype=np.int8)  # >0: preemptible field job of that priority
         self._job_prio_v = memoryview(self.job_prio)
         self.suspended: dict[int, tuple[int, float, float, bool]] = {}
@@ -72,22 +71,20 @@ class Workforce:
         self._free = self._on_free_at_station if after_job == "respawn" else self._on_free
         self._at_job_end = clock.at_light
         self._minutes = self.travel.minutes
-        self._log_job = log.job
+        self._job_row, self._job_fields, self._add_job = log.job_row, log.job_fields, log.add_job
 
     # --- taking work ------------------------------------------------------------------------
 
     def send(self, s: int, i: int, now: float) -> None:
         """Send officer `s` to field call `i` from wherever `s` is now."""
         staff = self.staff
-        # Busy, free for no call, with a new token (older job ends become stale); where `s` is and the
-        # trip (`Staff.position`, `Staff.move_from`) inline: this runs once per field call.
+        # Busy and free for no call; where `s` is and the trip (`Staff.position`, `Staff.move_from`)
+        # inline: this runs once per field call.
         staff.busy[s] = True
         if staff.on_duty[s]:
             self.idle_at[staff.home[s]] -= 1
         staff.free_field_v[s] = False
         staff.free_any_v[s] = False
-        token = self.token[s] + 1
-        self.token[s] = token
         x, y = self._x[i], self._y[i]
         t1, x1, y1 = staff.t1, staff.x1, staff.y1
         if t1[s] <= now:
@@ -103,10 +100,7 @@ class Workforce:
         y1[s] = y
         t1[s] = arrive
         staff.dur[s] = arrive - now if arrive - now > 1e-9 else 1e-9
-        self.job_call[s] = i
-        self.job_start[s] = now
         records = self.records
-        self.job_arrive[s] = arrive
         if records.officers_v[i] == 0:
             records.dispatched_v[i] = now
             records.station_v[i] = staff.home[s]
@@ -118,13 +112,12 @@ class Workforce:
             free_at = end + self._paperwork[i]
             records.arrived_v[i] = arrive
             records.completed_v[i] = end
-            self.job_end_service[s] = end
-            self.job_free[s] = free_at
+            self.job[s] = job = self._job_row(s, now, end, free_at, arrive, i)  # a new token: older job ends are stale
             if self.preemption:
                 self._job_prio_v[s] = self._priority[i]
-            self._at_job_end(free_at, self._free, s, token)
+            self._at_job_end(free_at, self._free, s, job)
             return
-        self.job_end_service[s] = math.inf  # on scene, waiting for the rest of the team
+        self.job[s] = self._job_row(s, now, math.inf, math.inf, arrive, i)  # on scene, waiting for the team
         team = self._teams.setdefault(i, [])
         team.append((s, arrive))
         if len(team) == need:
@@ -139,43 +132,37 @@ class Workforce:
         free_at = end + self._paperwork[i]
         self.records.arrived_v[i] = attend
         self.records.completed_v[i] = end
-        self.job_end_service[s] = end
-        self.job_free[s] = free_at
-        self.clock.at_light(free_at, self._free, s, self.token[s])
+        _, start, _, _, arrive, _ = self._job_fields(self.job[s])
+        self.job[s] = job = self._job_row(s, start, end, free_at, arrive, i)
+        self.clock.at_light(free_at, self._free, s, job)
 
     def serve(self, s: int, i: int, now: float) -> None:
         """Officer or assistant `s` serves walk-in or desk call `i` at their station."""
         staff = self.staff
-        staff.busy[s] = True  # busy, free for no call, with a new token, as in `send`
+        staff.busy[s] = True  # busy and free for no call, as in `send`
         if staff.on_duty[s] and not self.desk_only[s]:
             self.idle_at[staff.home[s]] -= 1
         staff.free_field_v[s] = False
         staff.free_any_v[s] = False
-        token = self.token[s] + 1
-        self.token[s] = token
         end = now + self._service[i]
         free_at = end + self._paperwork[i]
-        self.job_call[s] = i
-        self.job_start[s] = now
-        self.job_arrive[s] = now
-        self.job_end_service[s] = now  # desk work throughout: no field part
-        self.job_free[s] = free_at
+        self.job[s] = job = self._job_row(s, now, now, free_at, now, i)  # desk work throughout: no field part
         records = self.records
         records.dispatched_v[i] = now
         records.arrived_v[i] = now
         records.completed_v[i] = end
         records.officers_v[i] = 1
         records.officer_v[i] = s
-        self._at_job_end(free_at, self._free, s, token)
+        self._at_job_end(free_at, self._free, s, job)
 
     # --- becoming free ----------------------------------------------------------------------
 
-    def _on_free(self, s: int, token: int) -> None:
-        if token != self.token[s]:
+    def _on_free(self, s: int, job: bytes) -> None:
+        if job is not self.job[s]:
             return
-        now = self.clock.now
-        self._log_job(s, self.job_start[s], self.job_end_service[s], now, self.job_arrive[s], self.job_call[s])
-        self.job_call[s] = -1
+        now = self.clock.now  # the job's end: its row holds it already
+        self._add_job(job)
+        self.job[s] = None
         staff = self.staff
         if self.desk_only[s]:
             staff.busy[s] = False
@@ -190,10 +177,10 @@ class Workforce:
             self.idle_at[staff.home[s]] += 1
         self.on_idle(s, now)
 
-    def _on_free_at_station(self, s: int, token: int) -> None:
-        if token == self.token[s] and s not in self.suspended:
+    def _on_free_at_station(self, s: int, job: bytes) -> None:
+        if job is self.job[s] and s not in self.suspended:
             self.staff.place(s, self.staff.home_x[s], self.staff.home_y[s])
-        self._on_free(s, token)
+        self._on_free(s, job)
 
     def on_prevention(self, s: int) -> bool:
         """Whether idle member `s` is out on prevention work now (and so takes only priority-1 calls)."""
@@ -236,11 +223,12 @@ class Workforce:
 
     def suspend(self, s: int, now: float) -> None:
         """Take `s` off its lower-priority job, keeping what is left of it to resume later."""
-        i = self.job_call[s]
+        _, start, end_service, free_at, arrive, call = self._job_fields(self.job[s])
+        i = int(call)
+        self.job[s] = None
         records = self.records
         reached = self.staff.t1[s] <= now
-        end_service, free_at = self.job_end_service[s], self.job_free[s]
-        self.log.job(s, self.job_start[s], end_service, now, self.job_arrive[s], i)
+        self.log.job(s, start, end_service, now, arrive, i)
         if not reached:
             left_service, left_paperwork = self._service[i], self._paperwork[i]
             records.arrived_v[i] = math.nan
@@ -260,9 +248,6 @@ class Workforce:
     def _resume(self, s: int, now: float) -> None:
         i, left_service, left_paperwork, reached = self.suspended.pop(s)
         staff = self.staff
-        self.token[s] += 1
-        self.job_call[s] = i
-        self.job_start[s] = now
         if left_service > 0:
             x, y = self._x[i], self._y[i]
             px, py = staff.position(s, now)
@@ -274,11 +259,10 @@ class Workforce:
             self.records.completed_v[i] = end
         else:
             arrive = end = now
-        self.job_arrive[s] = arrive
-        self.job_end_service[s] = end
-        self.job_free[s] = end + left_paperwork
+        free_at = end + left_paperwork
+        self.job[s] = job = self._job_row(s, now, end, free_at, arrive, i)
         self._job_prio_v[s] = self._priority[i]
-        self.clock.at_light(end + left_paperwork, self._free, s, self.token[s])
+        self.clock.at_light(free_at, self._free, s, job)
 
     # --- shifts, overtime and prevention ----------------------------------------------------
 
@@ -334,8 +318,8 @@ class Workforce:
     def close(self, end: float) -> None:
         """At the horizon: log the jobs in hand and the overtime being worked."""
         for s in range(self.staff.n):
-            if self.staff.busy[s] or s in self.suspended:
-                if self.job_call[s] >= 0:
-                    self.log.job(s, self.job_start[s], self.job_end_service[s], end, self.job_arrive[s],
-                                 self.job_call[s])
+            job = self.job[s]
+            if job is not None and (self.staff.busy[s] or s in self.suspended):
+                _, start, end_service, _, arrive, call = self._job_fields(job)
+                self.log.job(s, start, end_service, end, arrive, int(call))
             self._end_overtime(s, end)
