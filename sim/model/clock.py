@@ -180,10 +180,16 @@ class Clock:
             elif soonest <= head:  # on a tie, the light one was scheduled first (see `at_light`)
                 if soonest >= until:
                     break
-                self.now = soonest
-                _, _, callback, a, b = pop_light(light)
-                callback(a, b)
-                head = self._head
+                while True:  # light wake-ups come in runs: stay here while the next one is next
+                    self.now = soonest
+                    _, _, callback, a, b = pop_light(light)
+                    callback(a, b)
+                    head = self._head
+                    if not light:
+                        break
+                    soonest = light[0][0]
+                    if soonest > head or soonest > due or soonest >= until:
+                        break
             elif head < until:
                 self.now = self._base = head
                 step()

@@ -101,15 +101,14 @@ class Workforce:
         t1[s] = arrive
         staff.dur[s] = arrive - now if arrive - now > 1e-9 else 1e-9
         records = self.records
-        if records.officers_v[i] == 0:
+        need = self._officers[i]
+        if need == 1:  # the only officer the call gets (a preempted job resumes without a new send)
+            end = arrive + self._service[i]
+            free_at = end + self._paperwork[i]
             records.dispatched_v[i] = now
             records.station_v[i] = staff.home[s]
             records.officer_v[i] = s
-        records.officers_v[i] += 1
-        need = self._officers[i]
-        if need == 1:
-            end = arrive + self._service[i]
-            free_at = end + self._paperwork[i]
+            records.officers_v[i] = 1
             records.arrived_v[i] = arrive
             records.completed_v[i] = end
             self.job[s] = job = self._job_row(s, now, end, free_at, arrive, i)  # a new token: older job ends are stale
@@ -117,6 +116,11 @@ class Workforce:
                 self._job_prio_v[s] = self._priority[i]
             self._at_job_end(free_at, self._free, s, job)
             return
+        if records.officers_v[i] == 0:
+            records.dispatched_v[i] = now
+            records.station_v[i] = staff.home[s]
+            records.officer_v[i] = s
+        records.officers_v[i] += 1
         self.job[s] = self._job_row(s, now, math.inf, math.inf, arrive, i)  # on scene, waiting for the team
         team = self._teams.setdefault(i, [])
         team.append((s, arrive))
