@@ -55,6 +55,23 @@ def test_an_event_whose_time_no_delay_reaches_still_sees_its_exact_time():
     assert seen == [exact]
 
 
+def test_an_event_run_an_ulp_behind_simpys_clock_can_still_schedule_for_its_own_time():
+    base, exact = 15.768381142649769, 50.58668796442287  # queued an ulp after `exact` (see above)
+    assert base + delay_to(base, exact) > exact
+    clock = Clock()
+    seen = []
+
+    def at_exact(event):
+        seen.append(("event", clock.now))
+        clock.at(clock.now, lambda e: seen.append(("scheduled for now", clock.now)))
+        clock.at_light(clock.now, lambda a, b: seen.append(("light, for now", clock.now)), 0)
+
+    clock.at(base, lambda e: clock.at(exact, at_exact))
+    clock.run(until=100.0, arrival_times=[])
+    # (Their order is left open: the event scheduled for now is queued an ulp late, like the first.)
+    assert sorted(seen) == [("event", exact), ("light, for now", exact), ("scheduled for now", exact)]
+
+
 def _trace(inline: bool) -> list:
     """Arrivals at 1, 2, 2, 4; each schedules events at its own time and at the next arrival's."""
     clock = Clock()

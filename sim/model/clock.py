@@ -73,7 +73,7 @@ class Clock:
         self.env = simpy.Environment()
         self.now = 0.0
         self._base = 0.0  # SimPy's `now`: the time of the last event stepped (behind `now` during an arrival)
-        self._head = math.inf  # earliest time in SimPy's queue (set after each step, lowered by `at`)
+        self._head = math.inf  # earliest time in SimPy's queue (set after each step, lowered as events are added)
         self._due = math.inf  # when the next arrival is due
         self._deferred: list[tuple[float, Callback, Any]] = []
         self._light: list[tuple[float, int, LightCallback, int, Any]] = []
@@ -89,7 +89,7 @@ class Clock:
             return
         base = self._base
         delay = time - base
-        if base + delay != time:
+        if delay < 0 or base + delay != time:
             self._schedule(time, callback, payload)
             return
         if time < self._head:
@@ -115,7 +115,9 @@ class Clock:
 
     def _schedule(self, time: float, callback: Callback, payload: Any = None) -> None:
         base = self._base
-        delay = delay_to(base, time)
+        # An event queued an ulp late (below) runs behind SimPy's clock; what it schedules for its own
+        # time goes at once.
+        delay = max(delay_to(base, time), 0.0)
         if base + delay != time:  # SimPy's queue holds the nearest time; the event still runs at `time`
             callback = self._at_exactly(time, callback)
         queued = base + delay
