@@ -114,6 +114,14 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
 
     window = _window_clock(prevention)
     lo, hi = np.maximum(start, warmup_min), np.minimum(end, total_min)
+
+    def in_windows_of(rows: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Minutes of the jobs' stretches [a, b) in prevention windows while on duty, per occurrence."""
+        r = np.maximum(rows, 0)
+        a = np.maximum(np.maximum(a, lo[r]), warmup_min)
+        b = np.minimum(np.minimum(b, hi[r]), total_min)
+        return total(rows, window(np.maximum(a, b)) - window(a))
+
     busy_in_windows = np.zeros(n)
     calls_taken = np.zeros(n, dtype=np.int64)
     # A call with one logged job is taken once; only the few with several (teams, preemption) need
@@ -140,10 +148,11 @@ def officer_time(layout: CityLayout, roster: list[Occurrence], busy: BusyInterva
         columns["paperwork_min"] += split(rows, np.where(at_desk, b_end, desk_from), b_end)
         columns["desk_min"] += split(rows, np.where(at_desk, desk_from, b_end), b_end)
         if n:
+            busy_in_windows += in_windows_of(rows, b_start, b_end)
+            # ... and the few still at work when their next shift starts, in that shift's windows.
             r = np.maximum(rows, 0)
-            a = np.maximum(np.maximum(b_start, lo[r]), warmup_min)
-            b = np.minimum(np.minimum(b_end, hi[r]), total_min)
-            busy_in_windows += total(rows, window(np.maximum(a, b)) - window(a))
+            past = np.flatnonzero((rows >= 0) & (b_end > next_start[r]))
+            busy_in_windows += in_windows_of(rows[past] + 1, b_start[past], b_end[past])
 
     in_windows = window(np.maximum(hi, lo)) - window(lo)
     prevents = _prevention_members(layout)[member] if n else np.zeros(0, bool)
