@@ -108,6 +108,41 @@ def test_no_officer_was_in_two_places_at_once(runs) -> None:
     np.testing.assert_allclose(busy + officers.prevention_min + officers.idle_min, officers.on_duty_min, atol=1e-6)
 
 
+@pytest.fixture(scope="module")
+def preempting_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same city with preemption: single-officer priority-1 calls take officers off lower jobs."""
+    data = city(0.8).model_dump(mode="json", exclude_none=True)
+    data["name"] = "two-stations-preempting"
+    data["dispatch"]["preemption"] = True
+    data["demand"]["alarm"] = {"kind": "field", "priority": 1, "yearly_volume": 6000,
+                               "service": {"dist": "exponential", "mean_min": 15.0}}
+    root = tmp_path_factory.mktemp("preempting")
+    folder = root / "run"
+    result = run_experiment([Job(Scenario.model_validate(data), folder)], root / ".parts", REPLICATIONS, seed=12,
+                            workers=1, show_progress=False)
+    assert not result.failures
+    return folder
+
+
+def test_with_preemption_an_officer_is_in_two_calls_only_while_one_suspends_the_other(preempting_run) -> None:
+    """Each officer's calls, in order of dispatch, nest: a call sent while another is unfinished is
+    priority 1, ends first, and the unfinished one is marked preempted (and resumed after)."""
+    calls, _, _ = read(preempting_run)
+    sent = calls[calls.dispatched_min.notna()].sort_values(["replication", "officer", "dispatched_min"])
+    nested = 0
+    for _, mine in sent.groupby(["replication", "officer"]):
+        unfinished: list[tuple[float, bool]] = []  # (completed, preempted) of calls still being worked
+        for dispatched, completed, priority, preempted in zip(
+                mine.dispatched_min, mine.completed_min.fillna(np.inf), mine.priority, mine.preempted):
+            unfinished = [c for c in unfinished if c[0] > dispatched]
+            if unfinished:
+                nested += 1
+                assert priority == 1 and len(unfinished) == 1
+                assert unfinished[0][1] and completed <= unfinished[0][0]
+            unfinished.append((completed, preempted))
+    assert nested > 20 and sent.preempted.sum() >= nested
+
+
 def test_a_staffing_table_shows_exactly_its_rostered_officers_per_station_and_shift(runs) -> None:
     _, officers, table = read(runs[1.0])
     days = two_stations.DAYS
