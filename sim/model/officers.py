@@ -181,7 +181,7 @@ def _search_in_order(sorted_keys: np.ndarray, queries: np.ndarray, member: np.nd
     The jobs of one member are logged one after another, so a stable sort by member (by radix, on
     a small integer type) puts the keys in order, or nearly: the result is the same in any order.
     """
-    order = np.argsort(member.astype(np.min_scalar_type(max(int(member.max(initial=0)), 0))), kind="stable")
+    order = np.argsort(member.astype(np.min_scalar_type(int(member.max(initial=0)))), kind="stable")
     found = np.empty(len(queries), dtype=np.intp)
     found[order] = np.searchsorted(sorted_keys, queries[order], side="right")
     return found
